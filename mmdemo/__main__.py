@@ -1,0 +1,7 @@
+"""Entry point of ``python -m mmdemo``."""
+
+import sys
+
+from mmdemo.cli import main
+
+sys.exit(main())

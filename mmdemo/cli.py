@@ -1,0 +1,228 @@
+"""Command line: ``python -m mmdemo datasets|train|compare|evaluate|predict``.
+
+Errors exit with status 2 and one line on stderr naming the problem.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+
+from mmdemo.classifiers import CLASSIFIERS
+from mmdemo.corrupt import corrupt_dataset, parse_corruption
+from mmdemo.datasets import BUNDLED, MODALITIES, MultimodalDataset, load_dataset, load_folder
+from mmdemo.errors import MMDemoError, ParameterError
+from mmdemo.evaluate import compare, score_model, train_and_evaluate
+from mmdemo.fusion import FUSIONS
+from mmdemo.io import decode_audio, decode_image
+from mmdemo.model import MultimodalModel
+
+__all__ = ["main", "build_parser"]
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that exits 2 with one line (not the whole usage) on bad arguments."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        command = self.prog.split()[-1]
+        where = "mmdemo" if command == "mmdemo" else f"mmdemo {command}"
+        self.exit(2, f"{where}: error: {message} (see --help)\n")
+
+
+def _add_data_args(p: argparse.ArgumentParser) -> None:
+    src = p.add_mutually_exclusive_group(required=True)
+    src.add_argument("--dataset", choices=list(BUNDLED), help="a bundled dataset")
+    src.add_argument("--data-dir", type=Path, help="a folder dataset: root/<class>/<stem>.<png|wav|txt>")
+
+
+def _add_model_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--modalities", help=f"comma-separated, from {','.join(MODALITIES)} (default: all the dataset has)")
+    p.add_argument(
+        "--corrupt", default="", help="make modalities harder: MOD=LEVEL,... with levels in 0..1, e.g. image=0.6"
+    )
+    p.add_argument("--test-size", type=float, default=0.25, help="held-out fraction (stratified; default 0.25)")
+    p.add_argument("--seed", type=int, default=0, help="seed of the split, the corruption and the models (default 0)")
+    p.add_argument(
+        "--classifier",
+        choices=list(CLASSIFIERS),
+        default="logreg",
+        help="; ".join(f"{k}: {v}" for k, v in CLASSIFIERS.items()),
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of ``python -m mmdemo``."""
+    parser = _Parser(prog="mmdemo", description="Multimodal and cross-modal learning, from the command line.")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    p = sub.add_parser("datasets", help="list the bundled datasets")
+    p.add_argument("--json", action="store_true")
+
+    fusion_help = "; ".join(f"{k}: {v}" for k, v in FUSIONS.items())
+    p = sub.add_parser("train", help="train one model on a seeded split and report held-out metrics")
+    _add_data_args(p)
+    _add_model_args(p)
+    p.add_argument("--fusion", choices=list(FUSIONS), default="early", help=fusion_help)
+    p.add_argument("--save", type=Path, help="write the trained model to this .skops file")
+    p.add_argument("--json", action="store_true")
+
+    p = sub.add_parser("compare", help="every fusion method and each modality alone, on one split")
+    _add_data_args(p)
+    _add_model_args(p)
+    p.add_argument("--json", action="store_true")
+
+    p = sub.add_parser("evaluate", help="score a saved model on a dataset")
+    p.add_argument("--model", type=Path, required=True)
+    _add_data_args(p)
+    p.add_argument("--json", action="store_true")
+
+    p = sub.add_parser("predict", help="predict one sample from files and/or text")
+    p.add_argument("--model", type=Path, required=True)
+    p.add_argument("--image", type=Path)
+    p.add_argument("--audio", type=Path)
+    p.add_argument("--text")
+    p.add_argument("--json", action="store_true")
+    return parser
+
+
+def _load_data(args: argparse.Namespace) -> MultimodalDataset:
+    if args.dataset:
+        return load_dataset(args.dataset)
+    ds, problems = load_folder(args.data_dir)
+    for line in problems:
+        print(f"mmdemo: warning: {line}", file=sys.stderr)
+    return ds
+
+
+def _modalities(args: argparse.Namespace, ds: MultimodalDataset) -> list[str]:
+    if not args.modalities:
+        return ds.modalities
+    mods = [m.strip() for m in args.modalities.split(",") if m.strip()]
+    unknown = [m for m in mods if m not in MODALITIES]
+    if unknown or not mods:
+        raise ParameterError(
+            f"--modalities: unknown {', '.join(unknown) or '(empty)'}; use a comma-separated list of {', '.join(MODALITIES)}."
+        )
+    ds.require_modalities(mods)
+    return mods
+
+
+def _prepared(args: argparse.Namespace) -> tuple[MultimodalDataset, list[str]]:
+    ds = _load_data(args)
+    mods = _modalities(args, ds)
+    levels = parse_corruption(args.corrupt)
+    if levels:
+        ds = corrupt_dataset(ds, levels, seed=args.seed)
+    return ds, mods
+
+
+def _emit(args: argparse.Namespace, payload: dict, text: str) -> None:
+    print(json.dumps(payload, ensure_ascii=False) if args.json else text)
+
+
+def _result_line(r) -> str:
+    single = ", ".join(f"{m} {a:.3f}" for m, a in r.per_modality.items())
+    return f"{r.fusion:<14} accuracy {r.accuracy:.3f}  macro-F1 {r.macro_f1:.3f}  fit {r.fit_seconds:.2f}s  (alone: {single})"
+
+
+def _cmd_datasets(args: argparse.Namespace) -> None:
+    rows = [{"name": k, "summary": v} for k, (_, v) in BUNDLED.items()]
+    _emit(args, {"datasets": rows}, "\n".join(f"{r['name']:<12} {r['summary']}" for r in rows))
+
+
+def _cmd_train(args: argparse.Namespace) -> None:
+    ds, mods = _prepared(args)
+    result, model = train_and_evaluate(
+        ds, modalities=mods, fusion=args.fusion, classifier=args.classifier, test_size=args.test_size, seed=args.seed
+    )
+    if args.save:
+        model.save(args.save)
+    header = f"{ds.name}: {', '.join(mods)} with {args.classifier}; seed {args.seed}, {result.n_train} train / {result.n_test} held-out samples"
+    _emit(
+        args,
+        result.to_dict(),
+        f"{header}\n{_result_line(result)}" + (f"\nmodel saved to {args.save}" if args.save else ""),
+    )
+
+
+def _cmd_compare(args: argparse.Namespace) -> None:
+    ds, mods = _prepared(args)
+    start = time.perf_counter()
+    results = compare(ds, modalities=mods, classifier=args.classifier, test_size=args.test_size, seed=args.seed)
+    payload = {"results": [r.to_dict() for r in results], "wall_seconds": round(time.perf_counter() - start, 2)}
+    header = f"{ds.name}: {', '.join(mods)} with {args.classifier}; seed {args.seed}, {results[0].n_train} train / {results[0].n_test} held-out samples"
+    _emit(args, payload, "\n".join([header, *map(_result_line, results)]))
+
+
+def _cmd_evaluate(args: argparse.Namespace) -> None:
+    model = MultimodalModel.load(args.model)
+    ds = _load_data(args)
+    known = {name: i for i, name in enumerate(model.class_names_)}
+    unknown = sorted({ds.class_names[c] for c in np.unique(ds.y)} - set(known))
+    if unknown:
+        print(f"mmdemo: warning: classes the model does not know are left out: {', '.join(unknown)}", file=sys.stderr)
+    rows = np.array([i for i, c in enumerate(ds.y) if ds.class_names[c] in known], dtype=int)
+    if len(rows) == 0:
+        raise ParameterError(
+            f"None of the dataset's classes ({', '.join(ds.class_names)}) is known to the model ({', '.join(model.class_names_)})."
+        )
+    ds.require_modalities([m for m in model.modalities if m in ds.modalities] or model.modalities)
+    y = np.array([known[ds.class_names[c]] for c in ds.y[rows]])
+    X = model.transform_raw({m: [ds.data.get(m, [None] * ds.n_samples)[i] for i in rows] for m in model.modalities})
+    scores = score_model(model, X, y, np.arange(len(rows)))
+    payload = {"accuracy": round(scores["accuracy"], 4), "macro_f1": round(scores["macro_f1"], 4), "n": scores["n"]}
+    _emit(
+        args,
+        payload,
+        f"{ds.name}: accuracy {payload['accuracy']:.3f}, macro-F1 {payload['macro_f1']:.3f} on {payload['n']} samples",
+    )
+
+
+def _cmd_predict(args: argparse.Namespace) -> None:
+    model = MultimodalModel.load(args.model)
+    image = decode_image(args.image) if args.image else None
+    audio = decode_audio(args.audio) if args.audio else None
+    out = model.predict_sample(image=image, audio=audio, text=args.text)
+    if out["ignored"]:
+        print(f"mmdemo: warning: the model does not use {', '.join(out['ignored'])}; ignored", file=sys.stderr)
+    top = sorted(out["probabilities"].items(), key=lambda kv: -kv[1])[:3]
+    text = f"{out['label']}  (" + ", ".join(f"{k}: {v:.2f}" for k, v in top) + f"; from {', '.join(out['used'])})"
+    _emit(
+        args,
+        {
+            "label": out["label"],
+            "probabilities": out["probabilities"],
+            "per_modality": out["per_modality"],
+            "used": out["used"],
+        },
+        text,
+    )
+
+
+_COMMANDS = {
+    "datasets": _cmd_datasets,
+    "train": _cmd_train,
+    "compare": _cmd_compare,
+    "evaluate": _cmd_evaluate,
+    "predict": _cmd_predict,
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit status."""
+    args = build_parser().parse_args(argv)
+    try:
+        _COMMANDS[args.command](args)
+    except MMDemoError as exc:
+        print(f"mmdemo {args.command}: error: {exc}", file=sys.stderr)
+        return 2
+    except (OSError, ValueError) as exc:
+        print(f"mmdemo {args.command}: error: {exc}", file=sys.stderr)
+        return 2
+    return 0

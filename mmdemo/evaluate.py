@@ -1,0 +1,218 @@
+"""Splits, metrics and comparisons: every number the app shows comes from here."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass, field
+
+import numpy as np
+from sklearn.metrics import accuracy_score, confusion_matrix, f1_score
+from sklearn.model_selection import StratifiedKFold, train_test_split
+
+from mmdemo.datasets.base import MultimodalDataset
+from mmdemo.errors import DatasetError, ParameterError
+from mmdemo.fusion import FUSIONS
+from mmdemo.model import FeatureCache, MultimodalModel
+
+__all__ = ["Result", "split_indices", "train_and_evaluate", "compare", "cross_validate", "score_model"]
+
+
+@dataclass
+class Result:
+    """The outcome of training one method on one split; ``to_dict`` is the CLI's JSON."""
+
+    dataset: str
+    modalities: list[str]
+    fusion: str
+    classifier: str
+    accuracy: float
+    macro_f1: float
+    per_modality: dict[str, float]
+    n_train: int
+    n_test: int
+    fit_seconds: float
+    seed: int
+    test_size: float
+    features: dict[str, str] = field(default_factory=dict)
+    class_names: list[str] = field(default_factory=list)
+    confusion_matrix: list[list[int]] = field(default_factory=list)
+
+    @property
+    def fusion_gain(self) -> float | None:
+        """Accuracy minus the best single modality's accuracy on the same split."""
+        return self.accuracy - max(self.per_modality.values()) if len(self.per_modality) > 1 else None
+
+    def to_dict(self) -> dict:
+        """JSON-ready dict with the keys of the CLI contract first."""
+        out = asdict(self)
+        out["fusion_gain"] = None if self.fusion_gain is None else round(self.fusion_gain, 4)
+        return out
+
+
+def split_indices(y: np.ndarray, *, test_size: float = 0.25, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """Stratified train/test indices, deterministic given ``seed``.
+
+    Examples
+    --------
+    >>> tr, te = split_indices(np.repeat([0, 1], 8), test_size=0.25, seed=0)
+    >>> len(tr), len(te)
+    (12, 4)
+    """
+    if not 0.05 <= test_size <= 0.9:
+        raise ParameterError(f"test size must be between 0.05 and 0.9; got {test_size}.")
+    y = np.asarray(y)
+    counts = np.bincount(y)
+    present = counts[counts > 0]
+    if len(present) < 2:
+        raise DatasetError("Training needs at least two classes with samples.")
+    if present.min() < 2:
+        raise DatasetError(
+            "Every class needs at least 2 samples (one to train on, one to test); add samples to the smallest class."
+        )
+    n_test = max(int(round(test_size * len(y))), len(present))
+    if len(y) - n_test < len(present):
+        raise DatasetError(
+            f"{len(y)} samples are too few to split into training and test sets for {len(present)} classes."
+        )
+    idx = np.arange(len(y))
+    tr, te = train_test_split(idx, test_size=n_test, stratify=y, random_state=seed)
+    return np.sort(tr), np.sort(te)
+
+
+def score_model(model: MultimodalModel, X: np.ndarray, y: np.ndarray, rows: np.ndarray) -> dict[str, float]:
+    """Accuracy, macro-F1 and the confusion matrix of the fused model on ``rows`` of ``X``."""
+    rows = rows[~np.isnan(X[rows]).all(axis=1)]
+    pred = np.argmax(model._proba(X[rows]), axis=1)
+    labels = np.arange(len(model.class_names_))
+    return {
+        "accuracy": float(accuracy_score(y[rows], pred)),
+        "macro_f1": float(f1_score(y[rows], pred, average="macro", labels=np.unique(y[rows]))),
+        "confusion_matrix": confusion_matrix(y[rows], pred, labels=labels).tolist(),
+        "n": int(len(rows)),
+    }
+
+
+def _unimodal_accuracy(model: MultimodalModel, X: np.ndarray, y: np.ndarray, rows: np.ndarray) -> dict[str, float]:
+    out = {}
+    for m, est in model.unimodal_.items():
+        a, b = model.blocks_[m]
+        r = rows[~np.isnan(X[rows, a:b]).all(axis=1)]
+        out[m] = float(accuracy_score(y[r], est.predict(X[r, a:b]))) if len(r) else float("nan")
+    return out
+
+
+def train_and_evaluate(
+    dataset: MultimodalDataset,
+    *,
+    modalities: Sequence[str] | None = None,
+    fusion: str = "early",
+    classifier: str = "logreg",
+    features: Mapping[str, str] | None = None,
+    test_size: float = 0.25,
+    seed: int = 0,
+    feature_cache: FeatureCache | None = None,
+    fit_unimodal: bool = True,
+) -> tuple[Result, MultimodalModel]:
+    """Fit one method on a seeded stratified split and score it on the held-out part.
+
+    Examples
+    --------
+    >>> from mmdemo.datasets import make_xor_shapes
+    >>> result, model = train_and_evaluate(make_xor_shapes(200), fusion="tensor")
+    >>> result.n_test
+    50
+    """
+    modalities = list(modalities or dataset.modalities)
+    train, test = split_indices(dataset.y, test_size=test_size, seed=seed)
+    model = MultimodalModel(modalities, features=features, fusion=fusion, classifier=classifier, random_state=seed)
+    model.fit(dataset, train, feature_cache=feature_cache, fit_unimodal=fit_unimodal)
+    X = model._X_cache
+    scores = score_model(model, X, dataset.y, test)
+    per_modality = _unimodal_accuracy(model, X, dataset.y, test)
+    if len(modalities) == 1:
+        per_modality = {modalities[0]: scores["accuracy"]}
+    result = Result(
+        dataset=dataset.name,
+        modalities=modalities,
+        fusion=model.fusion,
+        classifier=classifier,
+        accuracy=round(scores["accuracy"], 4),
+        macro_f1=round(scores["macro_f1"], 4),
+        per_modality={m: round(v, 4) for m, v in per_modality.items()},
+        n_train=int(len(train)),
+        n_test=scores["n"],
+        fit_seconds=round(model.fit_seconds_, 4),
+        seed=seed,
+        test_size=test_size,
+        features=dict(model.features_),
+        class_names=list(dataset.class_names),
+        confusion_matrix=scores["confusion_matrix"],
+    )
+    return result, model
+
+
+def compare(
+    dataset: MultimodalDataset,
+    *,
+    modalities: Sequence[str] | None = None,
+    fusions: Sequence[str] | None = None,
+    classifier: str = "logreg",
+    features: Mapping[str, str] | None = None,
+    test_size: float = 0.25,
+    seed: int = 0,
+    feature_cache: FeatureCache | None = None,
+    progress=None,
+) -> list[Result]:
+    """Every fusion method on the same split; per-modality accuracies computed once and shared.
+
+    ``progress``, if given, is called as ``progress(done, total, name)`` after each method.
+    """
+    modalities = list(modalities or dataset.modalities)
+    fusions = list(fusions or (FUSIONS if len(modalities) > 1 else ["single"]))
+    cache: FeatureCache = feature_cache if feature_cache is not None else {}
+    results: list[Result] = []
+    per_modality: dict[str, float] | None = None
+    for k, fusion in enumerate(fusions):
+        result, _ = train_and_evaluate(
+            dataset,
+            modalities=modalities,
+            fusion=fusion,
+            classifier=classifier,
+            features=features,
+            test_size=test_size,
+            seed=seed,
+            feature_cache=cache,
+            fit_unimodal=per_modality is None,
+        )
+        if per_modality is None:
+            per_modality = result.per_modality
+        result.per_modality = dict(per_modality)
+        results.append(result)
+        if progress is not None:
+            progress(k + 1, len(fusions), fusion)
+    return results
+
+
+def cross_validate(
+    dataset: MultimodalDataset,
+    *,
+    modalities: Sequence[str] | None = None,
+    fusion: str = "early",
+    classifier: str = "logreg",
+    features: Mapping[str, str] | None = None,
+    n_splits: int = 5,
+    seed: int = 0,
+    feature_cache: FeatureCache | None = None,
+) -> dict[str, float | list[float]]:
+    """Stratified k-fold accuracy: mean, standard deviation and the score of each fold."""
+    modalities = list(modalities or dataset.modalities)
+    if np.bincount(dataset.y).min() < n_splits:
+        raise DatasetError(f"{n_splits}-fold cross-validation needs at least {n_splits} samples in every class.")
+    folds = StratifiedKFold(n_splits=n_splits, shuffle=True, random_state=seed)
+    cache: FeatureCache = feature_cache if feature_cache is not None else {}
+    scores = []
+    for train, test in folds.split(np.zeros(dataset.n_samples), dataset.y):
+        model = MultimodalModel(modalities, features=features, fusion=fusion, classifier=classifier, random_state=seed)
+        model.fit(dataset, train, feature_cache=cache, fit_unimodal=False)
+        scores.append(score_model(model, model._X_cache, dataset.y, test)["accuracy"])
+    return {"mean": float(np.mean(scores)), "std": float(np.std(scores)), "folds": [round(s, 4) for s in scores]}

@@ -1,0 +1,58 @@
+"""Raw samples -> numeric features, one module per modality (scikit-learn transformers)."""
+
+from __future__ import annotations
+
+from sklearn.base import BaseEstimator
+
+from mmdemo.errors import ParameterError
+from mmdemo.features.audio import AudioFeatures, mel_spectrogram_db, mfcc_fixed, mfcc_frames, mfcc_pooled, prepare_audio
+from mmdemo.features.image import ImageFeatures, image_hog, image_pixels, prepare_image
+from mmdemo.features.text import TextFeatures, normalise_text
+
+__all__ = [
+    "FEATURE_KINDS",
+    "DEFAULT_FEATURES",
+    "make_features",
+    "AudioFeatures",
+    "ImageFeatures",
+    "TextFeatures",
+    "image_hog",
+    "mel_spectrogram_db",
+    "image_pixels",
+    "mfcc_fixed",
+    "mfcc_frames",
+    "mfcc_pooled",
+    "normalise_text",
+    "prepare_audio",
+    "prepare_image",
+]
+
+#: Feature kinds offered per modality, the first being the default.
+FEATURE_KINDS: dict[str, tuple[str, ...]] = {
+    "image": ("pixels", "hog", "pixels+hog"),
+    "audio": ("frames", "pooled"),
+    "text": ("char", "word"),
+}
+DEFAULT_FEATURES: dict[str, str] = {m: kinds[0] for m, kinds in FEATURE_KINDS.items()}
+
+
+def make_features(
+    modality: str, kind: str | None = None, *, sample_rate: int = 8000, image_size: int = 8
+) -> BaseEstimator:
+    """The feature transformer for one modality.
+
+    Examples
+    --------
+    >>> make_features("audio", "pooled").kind
+    'pooled'
+    """
+    kind = kind or DEFAULT_FEATURES.get(modality)
+    if modality not in FEATURE_KINDS:
+        raise ParameterError(f"Unknown modality {modality!r}; use one of {', '.join(FEATURE_KINDS)}.")
+    if kind not in FEATURE_KINDS[modality]:
+        raise ParameterError(f"Unknown {modality} feature {kind!r}; use one of {', '.join(FEATURE_KINDS[modality])}.")
+    if modality == "image":
+        return ImageFeatures(kind=kind, size=image_size)
+    if modality == "audio":
+        return AudioFeatures(kind=kind, sample_rate=sample_rate)
+    return TextFeatures(kind=kind)

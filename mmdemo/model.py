@@ -1,0 +1,335 @@
+"""`MultimodalModel`: raw samples in, class out; features, fusion and classifier in one object."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping, MutableMapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from threadpoolctl import threadpool_limits
+
+from mmdemo.classifiers import make_classifier
+from mmdemo.datasets.base import MultimodalDataset
+from mmdemo.errors import InputError, ParameterError
+from mmdemo.features import DEFAULT_FEATURES, make_features, prepare_audio
+from mmdemo.fusion import FUSIONS, make_fusion_model
+from mmdemo.io import check_text
+
+__all__ = ["MultimodalModel", "FeatureCache", "featurize_dataset", "modality_features"]
+
+#: (modality, feature kind) -> feature matrix of a whole dataset, NaN rows where missing.
+FeatureCache = MutableMapping[tuple[str, str], np.ndarray]
+
+_STATELESS = ("image", "audio")
+_TRUSTED_PREFIXES = ("mmdemo.", "sklearn.", "numpy.", "scipy.")
+
+
+def _image_size(dataset: MultimodalDataset) -> int:
+    first = next((v for v in dataset.data.get("image", []) if v is not None), None)
+    return int(first.shape[0]) if first is not None and first.ndim == 2 and first.shape[0] == first.shape[1] else 8
+
+
+def modality_features(featurizer, values: Sequence[Any]) -> np.ndarray:
+    """Apply a fitted featurizer to values that may be None; missing rows are NaN."""
+    present = [i for i, v in enumerate(values) if v is not None]
+    if not present:
+        width = len(featurizer.transform([_placeholder(featurizer)])[0])
+        return np.full((len(values), width), np.nan)
+    F = featurizer.transform([values[i] for i in present])
+    out = np.full((len(values), F.shape[1]), np.nan)
+    out[present] = F
+    return out
+
+
+def _placeholder(featurizer) -> Any:
+    name = type(featurizer).__name__
+    if name == "TextFeatures":
+        return ""
+    if name == "AudioFeatures":
+        return np.zeros(800, dtype=np.float32)
+    return np.zeros((featurizer.size, featurizer.size), dtype=np.float32)
+
+
+def featurize_dataset(
+    dataset: MultimodalDataset,
+    modalities: Sequence[str],
+    *,
+    features: Mapping[str, str] | None = None,
+    feature_cache: FeatureCache | None = None,
+) -> tuple[np.ndarray, dict[str, tuple[int, int]]]:
+    """Feature matrix of every sample (NaN rows where a modality is missing) and its column blocks.
+
+    Text features are fitted on the whole dataset here: use it for pictures of
+    the feature space, not for scores (scores come from `mmdemo.evaluate`).
+
+    Examples
+    --------
+    >>> from mmdemo.datasets import make_xor_shapes
+    >>> X, blocks = featurize_dataset(make_xor_shapes(20), ["image", "audio"])
+    >>> blocks["image"], X.shape[0]
+    ((0, 256), 20)
+    """
+    model = MultimodalModel(modalities, features=features)
+    dataset.require_modalities(model.modalities)
+    X = model.dataset_matrix(dataset, np.arange(dataset.n_samples), feature_cache=feature_cache)
+    return X, dict(model.blocks_)
+
+
+class MultimodalModel:
+    """Features per modality -> fusion -> classifier, applied to raw samples.
+
+    The model keeps its own preprocessing: images are brought to the digit form
+    (`prepare_image`), audio is resampled, mixed down, trimmed and normalised
+    (`prepare_audio`), so a photo or a phone recording can be given as is.
+    Besides the fused classifier it fits one classifier per modality on the
+    same training rows, to show each modality's own evidence.
+
+    Parameters
+    ----------
+    modalities : sequence of str
+        Modalities used, e.g. ``["image", "audio"]``.
+    features : dict of str -> str, optional
+        Feature kind per modality (defaults: the dataset's recommendation, else
+        pixels / frames / char).
+    fusion : str
+        One of `mmdemo.fusion.FUSIONS`; ignored for a single modality.
+    classifier : str
+        One of `mmdemo.classifiers.CLASSIFIERS`.
+    random_state : int
+
+    Attributes
+    ----------
+    class_names_, sample_rate_, featurizers_, blocks_, estimator_, unimodal_, fit_seconds_
+
+    Examples
+    --------
+    >>> from mmdemo.datasets import make_xor_shapes
+    >>> ds = make_xor_shapes(200)
+    >>> model = MultimodalModel(["image", "audio"], fusion="tensor").fit(ds)
+    >>> model.predict_sample(image=ds.data["image"][0], audio=(ds.data["audio"][0], 8000))["label"] in ds.class_names
+    True
+    """
+
+    def __init__(
+        self,
+        modalities: Sequence[str],
+        *,
+        features: Mapping[str, str] | None = None,
+        fusion: str = "early",
+        classifier: str = "logreg",
+        random_state: int = 0,
+    ) -> None:
+        self.modalities = list(modalities)
+        self.features = dict(features or {})
+        self.fusion = fusion if len(self.modalities) > 1 else "single"
+        self.classifier = classifier
+        self.random_state = random_state
+
+    # ----------------------------------------------------------------- fitting
+    def _resolve_features(self, dataset: MultimodalDataset) -> dict[str, str]:
+        return {m: self.features.get(m) or dataset.features.get(m) or DEFAULT_FEATURES[m] for m in self.modalities}
+
+    def fit(
+        self,
+        dataset: MultimodalDataset,
+        indices: Sequence[int] | np.ndarray | None = None,
+        *,
+        feature_cache: FeatureCache | None = None,
+        fit_unimodal: bool = True,
+    ) -> MultimodalModel:
+        """Fit on ``dataset`` (only the rows ``indices``, all rows when None).
+
+        ``feature_cache`` holds image/audio features of the whole dataset
+        between calls (they need no fitting); text features are fitted on the
+        training rows only, so no test vocabulary leaks into training.
+        """
+        if not self.modalities:
+            raise ParameterError("Choose at least one modality.")
+        if self.fusion != "single" and self.fusion not in FUSIONS:
+            raise ParameterError(f"Unknown fusion {self.fusion!r}; use one of {', '.join(FUSIONS)}.")
+        dataset.require_modalities(self.modalities)
+        make_classifier(self.classifier)  # validates the name before any work
+        idx = np.arange(dataset.n_samples) if indices is None else np.asarray(indices, dtype=int)
+        with threadpool_limits(limits=1, user_api="blas"):
+            return self._fit(dataset, idx, feature_cache, fit_unimodal)
+
+    def _fit(
+        self, dataset: MultimodalDataset, idx: np.ndarray, feature_cache: FeatureCache | None, fit_unimodal: bool
+    ) -> MultimodalModel:
+        # One BLAS thread: these problems are small, and on 2 cores a second
+        # thread made logistic regression ~7x slower (and the server is shared).
+        X = self.dataset_matrix(dataset, idx, feature_cache=feature_cache)
+        y = dataset.y
+        start = time.perf_counter()
+        self.estimator_, self.unimodal_ = None, {}
+        fused_rows = idx[~np.isnan(X[idx]).all(axis=1)]
+        clf = make_classifier(self.classifier, random_state=self.random_state)
+        self.estimator_ = make_fusion_model(self.fusion, clf, self.blocks_, random_state=self.random_state)
+        self.estimator_.fit(X[fused_rows], y[fused_rows])
+        self.fit_seconds_ = time.perf_counter() - start
+        if fit_unimodal and len(self.modalities) > 1:
+            for m, (a, b) in self.blocks_.items():
+                rows = idx[~np.isnan(X[idx, a:b]).all(axis=1)]
+                single = make_fusion_model(
+                    "single", make_classifier(self.classifier, random_state=self.random_state), {m: (0, b - a)}
+                )
+                self.unimodal_[m] = single.fit(X[rows, a:b], y[rows])
+        self._X_cache = X  # features of the dataset just fitted, for evaluation without recomputing
+        return self
+
+    def dataset_matrix(
+        self, dataset: MultimodalDataset, train_idx: np.ndarray, *, feature_cache: FeatureCache | None = None
+    ) -> np.ndarray:
+        """Fit the featurizers (text on ``train_idx``) and return the feature matrix of every row."""
+        self.class_names_ = list(dataset.class_names)
+        self.sample_rate_ = int(dataset.sample_rate)
+        self.image_size_ = _image_size(dataset)
+        self.features_ = self._resolve_features(dataset)
+        self.featurizers_, self.blocks_ = {}, {}
+        parts, col = [], 0
+        for m in self.modalities:
+            kind = self.features_[m]
+            feat = make_features(m, kind, sample_rate=self.sample_rate_, image_size=self.image_size_)
+            values = dataset.data[m]
+            if m in _STATELESS:
+                feat.fit([])
+                key = (m, kind)
+                if feature_cache is not None and key in feature_cache and len(feature_cache[key]) == dataset.n_samples:
+                    F = feature_cache[key]
+                else:
+                    F = modality_features(feat, values)
+                    if feature_cache is not None:
+                        feature_cache[key] = F
+            else:
+                train_values = [values[i] for i in train_idx if values[i] is not None]
+                if not train_values:
+                    raise InputError(f"No {m} samples in the training rows; add some or leave {m} out.")
+                feat.fit(train_values)
+                F = modality_features(feat, values)
+            self.featurizers_[m] = feat
+            self.blocks_[m] = (col, col + F.shape[1])
+            col += F.shape[1]
+            parts.append(F)
+        return np.hstack(parts)
+
+    # -------------------------------------------------------------- prediction
+    def transform_raw(self, data: Mapping[str, Sequence[Any]]) -> np.ndarray:
+        """Feature matrix of raw samples (``modality -> list``; a missing modality may be absent)."""
+        n = len(next(iter(data.values())))
+        parts = [modality_features(self.featurizers_[m], list(data.get(m, [None] * n))) for m in self.modalities]
+        return np.hstack(parts)
+
+    def predict_proba(self, data: Mapping[str, Sequence[Any]]) -> np.ndarray:
+        """Fused class probabilities of raw samples; shape=(n, n_classes)."""
+        return self._proba(self.transform_raw(data))
+
+    def _proba(self, X: np.ndarray) -> np.ndarray:
+        proba = self.estimator_.predict_proba(X)
+        out = np.zeros((len(X), len(self.class_names_)))
+        out[:, self.estimator_.classes_] = proba
+        return out
+
+    def predict(self, data: Mapping[str, Sequence[Any]]) -> np.ndarray:
+        """Class index of each raw sample."""
+        return np.argmax(self.predict_proba(data), axis=1)
+
+    @property
+    def missing_strategy(self) -> str:
+        """How the fused model treats a missing modality, in words."""
+        est = self.estimator_
+        fusion = getattr(est, "named_steps", {}).get("fusion", est)
+        return getattr(fusion, "missing_strategy", "not applicable (one modality)")
+
+    def predict_sample(
+        self,
+        *,
+        image: np.ndarray | None = None,
+        audio: tuple[np.ndarray, int] | None = None,
+        text: str | None = None,
+    ) -> dict[str, Any]:
+        """Predict one sample from whatever modalities are given.
+
+        ``audio`` is ``(samples, sample_rate)`` at any rate and channel count.
+
+        Returns
+        -------
+        dict with ``label``, ``probabilities`` (class name -> p), ``per_modality``
+        (modality -> class name -> p, for the modalities given), ``used`` (the
+        modalities used) and ``missing_strategy``.
+        """
+        given = {"image": image, "audio": audio, "text": text}
+        values: dict[str, Any] = {}
+        for m in self.modalities:
+            v = given[m]
+            if v is None:
+                continue
+            if m == "audio":
+                y, sr = v
+                v = prepare_audio(np.asarray(y), sr=int(sr), target_sr=self.sample_rate_)
+                if len(v) == 0:
+                    raise InputError("The recording is empty after trimming silence; speak a little longer.")
+            elif m == "text":
+                v = check_text(str(v))
+            values[m] = v
+        ignored = [m for m, v in given.items() if v is not None and m not in self.modalities]
+        if not values:
+            raise InputError(f"Give at least one of: {', '.join(self.modalities)} (this model uses only those).")
+        X = self.transform_raw({m: [values.get(m)] for m in self.modalities})
+        proba = self._proba(X)[0]
+        per_modality = {}
+        for m, est in self.unimodal_.items():
+            if m in values:
+                a, b = self.blocks_[m]
+                p = np.zeros(len(self.class_names_))
+                p[est.classes_] = est.predict_proba(X[:, a:b])[0]
+                per_modality[m] = dict(zip(self.class_names_, p.round(6).tolist()))
+        return {
+            "label": self.class_names_[int(np.argmax(proba))],
+            "probabilities": dict(zip(self.class_names_, proba.round(6).tolist())),
+            "per_modality": per_modality,
+            "used": list(values),
+            "ignored": ignored,
+            "missing_strategy": self.missing_strategy
+            if len(values) < len(self.modalities)
+            else "none (all modalities given)",
+        }
+
+    # ------------------------------------------------------------- persistence
+    def save(self, path: str | Path) -> Path:
+        """Write the fitted model as a skops file (no pickle)."""
+        import skops.io as sio
+
+        path = Path(path)
+        state = {k: v for k, v in self.__dict__.items() if k != "_X_cache"}
+        sio.dump(state, path)
+        return path
+
+    @classmethod
+    def load(cls, source: str | Path | bytes) -> MultimodalModel:
+        """Read a skops model file, refusing any type outside scikit-learn, NumPy, SciPy and mmdemo."""
+        import skops.io as sio
+
+        kw = {"data": source} if isinstance(source, (bytes, bytearray)) else {"file": source}
+        label = "the model file" if "data" in kw else str(source)
+        if "file" in kw and not Path(source).is_file():
+            raise InputError(f"{label}: no such file; give the path of a .skops model saved by mmdemo.")
+        try:
+            untrusted = sio.get_untrusted_types(**kw)
+        except Exception as exc:  # skops raises zip/json errors of many kinds on garbage
+            raise InputError(f"{label}: not a skops model file mmdemo can read ({type(exc).__name__}).") from None
+        refused = [t for t in untrusted if not t.startswith(_TRUSTED_PREFIXES)]
+        if refused:
+            raise InputError(
+                f"{label}: refused, it contains types outside scikit-learn/NumPy/mmdemo: {', '.join(refused[:3])}."
+            )
+        try:
+            state = sio.loads(source, trusted=untrusted) if "data" in kw else sio.load(source, trusted=untrusted)
+        except Exception as exc:
+            raise InputError(f"{label}: the model file is damaged ({type(exc).__name__}).") from None
+        if not isinstance(state, dict) or "estimator_" not in state:
+            raise InputError(f"{label}: this skops file does not hold an mmdemo model.")
+        model = cls.__new__(cls)
+        model.__dict__.update(state)
+        return model

@@ -1,0 +1,71 @@
+"""Datasets and feature caches for the pages: bundled data shared, user data per session."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from mmdemo.corrupt import corrupt_dataset
+from mmdemo.datasets import BUNDLED, MultimodalDataset, load_dataset
+from mmdemo.model import FeatureCache
+from mmdemo.ui import state
+
+__all__ = ["USER_DATASET", "bundled_dataset", "current_dataset", "dataset_options", "feature_cache", "training_data"]
+
+USER_DATASET = "your dataset"
+
+
+@st.cache_resource(show_spinner="Loading the bundled dataset…")
+def bundled_dataset(name: str) -> MultimodalDataset:
+    """A bundled dataset, loaded once per server and shared (it is read-only)."""
+    return load_dataset(name)
+
+
+@st.cache_resource
+def _bundled_features(name: str) -> dict:
+    """Image/audio features of a bundled dataset, shared by every session (bundled data only)."""
+    return {}
+
+
+def dataset_options() -> list[str]:
+    """Names offered in the dataset picker: bundled ones, then the user's if any."""
+    names = list(BUNDLED)
+    if state.get("user_dataset") is not None:
+        names.append(USER_DATASET)
+    return names
+
+
+def current_dataset() -> MultimodalDataset:
+    """The dataset picked in the sidebar."""
+    name = state.get("dataset_name")
+    if name == USER_DATASET and state.get("user_dataset") is not None:
+        return state.get("user_dataset")
+    if name not in BUNDLED:
+        state.put("dataset_name", "av-digits")
+        name = "av-digits"
+    return bundled_dataset(name)
+
+
+def feature_cache(dataset: MultimodalDataset) -> FeatureCache:
+    """Where this dataset's features are kept: global for bundled data, the session for the user's."""
+    if dataset.name in BUNDLED and state.get("dataset_name") != USER_DATASET:
+        return _bundled_features(dataset.name)
+    return state.get("user_feature_cache")
+
+
+@st.cache_resource(max_entries=8, show_spinner="Corrupting the bundled samples…")
+def _corrupted_bundled(name: str, levels: tuple[tuple[str, float], ...], seed: int) -> tuple[MultimodalDataset, dict]:
+    """A corrupted copy of a bundled dataset and its own feature cache (a pure function of bundled data)."""
+    return corrupt_dataset(bundled_dataset(name), dict(levels), seed=seed), {}
+
+
+def training_data(
+    dataset: MultimodalDataset, levels: dict[str, float], *, seed: int
+) -> tuple[MultimodalDataset, FeatureCache]:
+    """The dataset after the difficulty control, with the feature cache that belongs to it."""
+    levels = {m: float(v) for m, v in levels.items() if v > 0}
+    if not levels:
+        return dataset, feature_cache(dataset)
+    key = tuple(sorted(levels.items()))
+    if dataset.name in BUNDLED and state.get("dataset_name") != USER_DATASET:
+        return _corrupted_bundled(dataset.name, key, seed)
+    return corrupt_dataset(dataset, levels, seed=seed), {}

@@ -1,0 +1,68 @@
+"""Page setup shared by every page: config, session defaults, sidebar, error guard."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import Iterator
+
+import streamlit as st
+
+from mmdemo.datasets import MultimodalDataset
+from mmdemo.errors import MMDemoError
+from mmdemo.ui import state
+from mmdemo.ui.data import current_dataset, dataset_options
+
+__all__ = ["setup_page", "guard", "pairing_note"]
+
+_log = logging.getLogger("mmdemo.ui")
+
+
+def setup_page(title: str, icon: str, *, intro: str = "", pick_dataset: bool = True) -> MultimodalDataset | None:
+    """Configure the page, set session defaults, draw the sidebar; return the picked dataset."""
+    st.set_page_config(page_title=f"{title} · mmdemo", page_icon=icon, layout="wide")
+    state.init_session()
+    st.title(f"{icon} {title}")
+    if intro:
+        st.caption(intro)
+    if not pick_dataset:
+        return None
+    with st.sidebar:
+        options = dataset_options()
+        if state.get("dataset_name") not in options:
+            state.put("dataset_name", options[0])
+        st.selectbox(
+            "Dataset",
+            options,
+            key="dataset_name",
+            help="Bundled datasets work offline; 'your dataset' is the one you built in this session.",
+        )
+        with guard():
+            ds = current_dataset()
+            st.caption(f"{ds.n_samples:,} samples · {ds.n_classes} classes · {', '.join(ds.modalities)}")
+            return ds
+    return None
+
+
+def pairing_note(dataset: MultimodalDataset) -> str:
+    """One sentence on how the modalities of a sample were paired (it matters for retrieval)."""
+    if dataset.pairing == "label":
+        return (
+            "Paired by label only: the modalities of one sample share a class but not an origin "
+            "(the voice never saw that handwriting), as in AV-MNIST."
+        )
+    return "Instance pairs: the modalities of one sample come from the same thing."
+
+
+@contextlib.contextmanager
+def guard() -> Iterator[None]:
+    """Show mmdemo errors as a clear message, anything unexpected as a short one; never a traceback."""
+    try:
+        yield
+    except MMDemoError as exc:
+        st.error(str(exc), icon="⚠️")
+    except Exception as exc:  # the session must keep working whatever happens
+        _log.exception("unexpected error in a page")
+        st.error(
+            f"Something went wrong ({type(exc).__name__}: {exc}). Your data is kept; try another setting.", icon="⚠️"
+        )

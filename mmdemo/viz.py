@@ -1,0 +1,215 @@
+"""Pure functions that return plotly figures; no I/O, no Streamlit.
+
+The same class has the same colour on every page (`class_color`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import plotly.graph_objects as go
+
+__all__ = [
+    "class_color",
+    "confusion_matrix_figure",
+    "comparison_figure",
+    "embedding_figure",
+    "image_grid_figure",
+    "waveform_figure",
+    "spectrogram_figure",
+    "probability_figure",
+]
+
+_PALETTE = (
+    "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd",
+    "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf",
+    "#393b79", "#637939", "#8c6d31", "#843c39", "#7b4173",
+)  # fmt: skip
+_LAYOUT = {"template": "plotly_white", "font": {"size": 15}, "margin": {"l": 10, "r": 10, "t": 50, "b": 10}}
+
+
+def class_color(index: int) -> str:
+    """Colour of class ``index``, the same on every page."""
+    return _PALETTE[index % len(_PALETTE)]
+
+
+def confusion_matrix_figure(
+    matrix: Sequence[Sequence[int]], class_names: Sequence[str], *, title: str = "Confusion matrix (held-out samples)"
+) -> go.Figure:
+    """Heatmap of counts: rows are true classes, columns predicted; the diagonal is right.
+
+    Examples
+    --------
+    >>> confusion_matrix_figure([[3, 1], [0, 4]], ["a", "b"]).data[0].type
+    'heatmap'
+    """
+    m = np.asarray(matrix)
+    names = [str(c) for c in class_names]
+    fig = go.Figure(
+        go.Heatmap(
+            z=m,
+            x=names,
+            y=names,
+            colorscale="Blues",
+            text=m,
+            texttemplate="%{text}",
+            showscale=False,
+            hovertemplate="true %{y}, predicted %{x}: %{z}<extra></extra>",
+        )
+    )
+    fig.update_layout(title=title, xaxis_title="predicted", yaxis_title="true", yaxis_autorange="reversed", **_LAYOUT)
+    fig.update_xaxes(type="category")
+    fig.update_yaxes(type="category")
+    return fig
+
+
+def comparison_figure(rows: Sequence[dict], *, title: str = "Accuracy on the same held-out split") -> go.Figure:
+    """Bar chart of methods: each modality alone (grey) and every fusion method (blue).
+
+    ``rows`` are dicts with ``name``, ``accuracy``, ``kind`` ("single" or "fusion")
+    and optionally ``macro_f1``.
+
+    Examples
+    --------
+    >>> comparison_figure([{"name": "image alone", "accuracy": 0.5, "kind": "single"}]).data[0].type
+    'bar'
+    """
+    colors = ["#9e9e9e" if r["kind"] == "single" else "#1f77b4" for r in rows]
+    best = max((r["accuracy"] for r in rows if r["kind"] == "single"), default=None)
+    fig = go.Figure(
+        go.Bar(
+            x=[r["name"] for r in rows],
+            y=[r["accuracy"] for r in rows],
+            marker_color=colors,
+            text=[f"{r['accuracy']:.2f}" for r in rows],
+            textposition="outside",
+            customdata=[r.get("macro_f1", float("nan")) for r in rows],
+            hovertemplate="%{x}<br>accuracy %{y:.3f}<br>macro-F1 %{customdata:.3f}<extra></extra>",
+        )
+    )
+    if best is not None:
+        fig.add_hline(
+            y=best,
+            line_dash="dot",
+            line_color="#555",
+            annotation_text=f"best single modality {best:.2f}",
+            annotation_position="bottom right",
+            annotation_bgcolor="rgba(255,255,255,0.8)",
+        )
+    fig.update_layout(title=title, yaxis_title="accuracy", yaxis_range=[0, 1.12], **_LAYOUT)
+    return fig
+
+
+def embedding_figure(
+    coords: np.ndarray,
+    labels: Sequence[int],
+    class_names: Sequence[str],
+    *,
+    hover: Sequence[str] | None = None,
+    title: str = "",
+) -> go.Figure:
+    """Scatter of projected samples, one trace per class (click the legend to hide a class).
+
+    ``coords`` has 2 or 3 columns; ``hover`` is one line per sample (id, text).
+
+    Examples
+    --------
+    >>> embedding_figure(np.zeros((4, 3)), [0, 1, 0, 1], ["a", "b"]).data[0].type
+    'scatter3d'
+    """
+    coords = np.asarray(coords)
+    labels = np.asarray(labels)
+    hover = list(hover) if hover is not None else [""] * len(labels)
+    fig = go.Figure()
+    for c, name in enumerate(class_names):
+        idx = np.flatnonzero(labels == c)
+        if len(idx) == 0:
+            continue
+        text = [f"class {name}<br>{hover[i]}" for i in idx]
+        common = {"name": str(name), "text": text, "hovertemplate": "%{text}<extra></extra>", "mode": "markers"}
+        if coords.shape[1] == 3:
+            fig.add_trace(
+                go.Scatter3d(
+                    x=coords[idx, 0],
+                    y=coords[idx, 1],
+                    z=coords[idx, 2],
+                    marker={"size": 3, "color": class_color(c)},
+                    **common,
+                )
+            )
+        else:
+            fig.add_trace(
+                go.Scatter(
+                    x=coords[idx, 0],
+                    y=coords[idx, 1],
+                    marker={"size": 7, "color": class_color(c), "opacity": 0.8},
+                    **common,
+                )
+            )
+    fig.update_layout(title=title, legend_title="class", **_LAYOUT)
+    return fig
+
+
+def image_grid_figure(images: Sequence[np.ndarray], captions: Sequence[str], *, columns: int = 8) -> go.Figure:
+    """A grid of grayscale images with a caption under each.
+
+    Examples
+    --------
+    >>> image_grid_figure([np.zeros((8, 8))] * 3, ["a", "b", "c"], columns=2).layout.height > 0
+    True
+    """
+    from plotly.subplots import make_subplots
+
+    n = len(images)
+    rows = max(1, -(-n // columns))
+    fig = make_subplots(
+        rows=rows, cols=columns, subplot_titles=list(captions), horizontal_spacing=0.01, vertical_spacing=0.06
+    )
+    for i, img in enumerate(images):
+        img = np.asarray(img)
+        if img.ndim == 3:
+            img = img.mean(axis=2)
+        fig.add_trace(
+            go.Heatmap(z=img[::-1], colorscale="gray", zmin=0, zmax=1, showscale=False, hoverinfo="skip"),
+            row=i // columns + 1,
+            col=i % columns + 1,
+        )
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False, scaleanchor="x")
+    fig.update_layout(height=140 * rows + 40, **{**_LAYOUT, "margin": {"l": 0, "r": 0, "t": 30, "b": 0}})
+    return fig
+
+
+def waveform_figure(y: np.ndarray, sr: int, *, title: str = "Waveform") -> go.Figure:
+    """Amplitude over time (decimated for speed)."""
+    step = max(1, len(y) // 4000)
+    t = np.arange(len(y))[::step] / sr
+    fig = go.Figure(go.Scatter(x=t, y=np.asarray(y)[::step], mode="lines", line={"width": 1}))
+    fig.update_layout(title=title, xaxis_title="time (s)", yaxis_title="amplitude", height=220, **_LAYOUT)
+    return fig
+
+
+def spectrogram_figure(db: np.ndarray, sr: int, hop: int, *, title: str = "Mel spectrogram (dB)") -> go.Figure:
+    """A mel spectrogram in dB, shape (n_mels, frames), time on the x axis."""
+    t = np.arange(db.shape[1]) * hop / sr
+    fig = go.Figure(go.Heatmap(z=db, x=t, colorscale="Viridis", colorbar={"title": "dB"}))
+    fig.update_layout(title=title, xaxis_title="time (s)", yaxis_title="mel band", height=260, **_LAYOUT)
+    return fig
+
+
+def probability_figure(probabilities: dict[str, float], *, title: str = "") -> go.Figure:
+    """Horizontal bars of class probabilities, the most likely on top."""
+    items = sorted(probabilities.items(), key=lambda kv: kv[1])
+    fig = go.Figure(
+        go.Bar(
+            x=[v for _, v in items],
+            y=[k for k, _ in items],
+            orientation="h",
+            text=[f"{v:.2f}" for _, v in items],
+            textposition="outside",
+        )
+    )
+    fig.update_layout(title=title, xaxis_range=[0, 1.15], height=60 + 26 * len(items), **_LAYOUT)
+    fig.update_yaxes(type="category")
+    return fig

@@ -1,0 +1,34 @@
+"""Fixtures shared by every test folder (tests/core, tests/ui, tests/browser): keep this file small."""
+
+from __future__ import annotations
+
+import io
+
+import numpy as np
+import pytest
+
+
+@pytest.fixture
+def png_bytes():
+    """Encode an array in [0, 1] (H, W), (H, W, 3) or (H, W, 4) as PNG bytes."""
+    from PIL import Image
+
+    def encode(array: np.ndarray) -> bytes:
+        buf = io.BytesIO()
+        Image.fromarray((np.clip(array, 0, 1) * 255).round().astype(np.uint8)).save(buf, "PNG")
+        return buf.getvalue()
+
+    return encode
+
+
+@pytest.fixture
+def wav_bytes():
+    """Encode samples (n,) or (n, channels) at ``sr`` as 16-bit WAV bytes."""
+    import soundfile as sf
+
+    def encode(y: np.ndarray, sr: int = 8000) -> bytes:
+        buf = io.BytesIO()
+        sf.write(buf, np.asarray(y, dtype=np.float32), sr, format="WAV", subtype="PCM_16")
+        return buf.getvalue()
+
+    return encode
