@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from sklearn.base import ClassifierMixin
+from sklearn.calibration import CalibratedClassifierCV
 from sklearn.ensemble import RandomForestClassifier
 from sklearn.linear_model import LogisticRegression
 from sklearn.neighbors import KNeighborsClassifier
@@ -34,7 +35,8 @@ def make_classifier(name: str, *, random_state: int = 0) -> ClassifierMixin:
     if name == "logreg":
         return LogisticRegression(max_iter=2000, C=1.0)
     if name == "svm":
-        return SVC(kernel="rbf", C=10.0, probability=True, random_state=random_state)
+        # Platt scaling by 3-fold calibration (SVC(probability=True) is deprecated in scikit-learn 1.9).
+        return CalibratedClassifierCV(SVC(kernel="rbf", C=10.0, random_state=random_state), cv=3, ensemble=False)
     if name == "rf":
         return RandomForestClassifier(n_estimators=200, random_state=random_state)
     if name == "knn":

@@ -35,6 +35,7 @@ def setup_page(title: str, icon: str, *, intro: str = "", pick_dataset: bool = T
             "Dataset",
             options,
             key="dataset_name",
+            on_change=state.forget_dataset_widgets,
             help="Bundled datasets work offline; 'your dataset' is the one you built in this session.",
         )
         with guard():

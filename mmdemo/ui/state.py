@@ -6,7 +6,7 @@ from typing import Any
 
 import streamlit as st
 
-__all__ = ["DEFAULTS", "init_session", "get", "put"]
+__all__ = ["DATASET_WIDGET_PREFIXES", "DEFAULTS", "forget_dataset_widgets", "init_session", "get", "put"]
 
 #: Session key -> default. Per-user data lives here, never in a global cache.
 DEFAULTS: dict[str, Any] = {
@@ -16,6 +16,18 @@ DEFAULTS: dict[str, Any] = {
     "trained": None,  # {"result": Result, "model": MultimodalModel, "dataset": name}
     "comparison": None,  # {"results": [Result], "dataset": name, ...}
 }
+
+
+#: Widget keys whose options depend on the dataset: reset when the dataset changes,
+#: so a class or modality of the old dataset never lingers as an invalid choice.
+DATASET_WIDGET_PREFIXES = ("explore_", "train_modalities", "train_feat_", "train_corrupt_", "space_view")
+
+
+def forget_dataset_widgets() -> None:
+    """Drop the values of dataset-dependent widgets (called when another dataset is picked)."""
+    for key in list(st.session_state):
+        if str(key).startswith(DATASET_WIDGET_PREFIXES):
+            del st.session_state[key]
 
 
 def init_session() -> None:

@@ -45,7 +45,7 @@ def test_prepare_image_turns_a_photo_into_a_bright_centred_8x8_digit(digit_class
     out = prepare_image(_photo_of_seven())
     assert out.shape == (8, 8) and out.dtype == np.float32
     assert out.min() >= 0.0 and out.max() <= 1.0
-    assert out.max() == 1.0  # ink is bright ...
+    assert out.max() >= 0.75  # ink is bright ...
     assert out[[0, 0, -1, -1], [0, -1, 0, -1]].max() < 0.25  # ... on a dark background
     rows, cols = np.indices(out.shape)
     centre = (float((rows * out).sum() / out.sum()), float((cols * out).sum() / out.sum()))

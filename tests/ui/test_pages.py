@@ -1,0 +1,131 @@
+"""AppTest tests for every page: drive the widgets, check what a user would see."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.ui.conftest import array, assert_clean, figures, open_page
+
+
+def test_home_introduces_app_and_links_pages():
+    at = open_page("app.py")
+    assert_clean(at)
+    assert "multimodal" in at.title[0].value.lower()
+    text = " ".join(m.value for m in at.markdown)
+    assert "av-digits" in text and "xor-shapes" in text
+    assert len(at.get("page_link")) == 3
+
+
+class TestDataExplorer:
+    def test_counts_table_and_image_grid_for_av_digits(self):
+        at = open_page("1_Data_explorer.py")
+        assert_clean(at)
+        counts = at.dataframe[0].value
+        assert list(counts.columns) == [str(d) for d in range(10)]
+        assert counts.loc["audio"].sum() == 1500
+        grid = figures(at)[0]
+        assert len([t for t in grid.data if t.type == "heatmap"]) == 16  # default: 16 samples per page
+
+    def test_filtering_classes_shows_only_those_classes(self):
+        at = open_page("1_Data_explorer.py")
+        at.multiselect(key="explore_classes").set_value(["3"]).run()
+        titles = [a.text for a in figures(at)[0].layout.annotations]
+        assert titles and set(titles) == {"class 3"}
+
+    def test_no_class_selected_gives_a_warning_not_an_error(self):
+        at = open_page("1_Data_explorer.py")
+        at.multiselect(key="explore_classes").set_value([]).run()
+        assert_clean(at)
+        assert "at least one class" in at.warning[0].value
+
+    def test_audio_tab_plays_clip_with_waveform_and_spectrogram(self):
+        at = open_page("1_Data_explorer.py", dataset="xor-shapes")
+        assert_clean(at)
+        assert len(at.get("audio")) == 1
+        kinds = {f.layout.title.text for f in figures(at)[1:]}
+        assert kinds == {"Waveform", "Mel spectrogram (dB)"}
+        assert "agree" in at.dataframe[0].value.columns
+
+
+class TestTrainAndCompare:
+    @pytest.fixture(scope="class")
+    def xor(self):
+        return open_page("2_Train_and_compare.py", dataset="xor-shapes")
+
+    def _train(self, at, fusion: str):
+        at.selectbox(key="train_fusion").set_value(fusion)
+        at.button(key="train_button").click().run()
+        assert_clean(at)
+        return float(at.metric[0].value)
+
+    def test_before_training_the_page_says_what_to_do(self, xor):
+        assert_clean(xor)
+        assert "Train" in xor.info[0].value
+
+    def test_tensor_fusion_solves_xor_and_early_does_not(self, xor):
+        assert self._train(xor, "tensor") >= 0.9
+        assert self._train(xor, "early") <= 0.65
+        caption = " ".join(c.value for c in xor.caption)
+        assert "seed 0" in caption and "held-out" in caption
+
+    def test_comparison_chart_and_confusion_matrix_after_training(self, xor):
+        self._train(xor, "late")
+        figs = figures(xor)
+        bars = figs[0].data[0]
+        assert list(bars.x) == ["image alone", "audio alone", "late"]
+        assert figs[1].data[0].type == "heatmap"
+        assert int(array(figs[1].data[0].z).sum()) == 150  # 25% of 600 held out
+
+    def test_compare_all_fusion_methods(self, xor):
+        xor.button(key="compare_button").click().run()
+        assert_clean(xor)
+        table = xor.dataframe[0].value
+        assert list(table["method"]) == ["early", "late", "late-product", "late-stacking", "tensor", "tensor-sketch"]
+        best = table.loc[table["accuracy"].idxmax(), "method"]
+        assert best.startswith("tensor")
+        assert len(figures(xor)[0].data[0].x) == 8  # 2 single modalities + 6 methods
+
+    def test_seed_and_split_change_the_held_out_count(self, xor):
+        xor.slider(key="train_test_size").set_value(0.5)
+        xor.number_input(key="train_seed").set_value(3)
+        self._train(xor, "tensor")
+        caption = " ".join(c.value for c in xor.caption)
+        assert "scored on 300 held-out samples" in caption and "seed 3" in caption
+
+    def test_no_modality_warns_and_disables_training(self):
+        at = open_page("2_Train_and_compare.py", dataset="xor-shapes")
+        at.multiselect(key="train_modalities").set_value([]).run()
+        assert_clean(at)
+        assert at.button(key="train_button").disabled
+        assert "at least one modality" in at.warning[0].value
+
+    def test_corrupting_text_lowers_text_accuracy_on_av_digits(self):
+        at = open_page("2_Train_and_compare.py")
+        at.multiselect(key="train_modalities").set_value(["image", "text"]).run()
+        at.button(key="train_button").click().run()
+        clean_bars = figures(at)[0].data[0]
+        at.slider(key="train_corrupt_text").set_value(1.0)
+        at.button(key="train_button").click().run()
+        assert_clean(at)
+        noisy_bars = figures(at)[0].data[0]
+        text_idx = list(clean_bars.x).index("text alone")
+        assert array(noisy_bars.y)[text_idx] < array(clean_bars.y)[text_idx] - 0.1
+
+
+class TestFeatureSpace:
+    def test_default_view_is_a_2d_pca_of_images_coloured_by_class(self):
+        at = open_page("3_Feature_space.py")
+        assert_clean(at)
+        fig = figures(at)[0]
+        assert len(fig.data) == 10 and {t.type for t in fig.data} == {"scatter"}
+        assert sum(len(array(t.x)) for t in fig.data) == 600
+
+    def test_fused_tensor_view_in_3d(self):
+        at = open_page("3_Feature_space.py", dataset="xor-shapes")
+        at.selectbox(key="space_view").set_value("fused: tensor ⊗")
+        at.radio(key="space_dims").set_value(3).run()
+        assert_clean(at)
+        fig = figures(at)[0]
+        assert {t.type for t in fig.data} == {"scatter3d"}
+        assert [t.name for t in fig.data] == ["agree", "differ"]
+        assert "81 feature dimensions" in " ".join(c.value for c in at.caption)
