@@ -15,20 +15,9 @@ import pytest
 from mmdemo import cli
 from mmdemo.datasets import make_xor_shapes
 from mmdemo.fusion import FUSIONS
+from tests.contract import TRAIN_KEYS
 
 ROOT = Path(__file__).resolve().parents[2]
-TRAIN_KEYS = {
-    "dataset",
-    "modalities",
-    "fusion",
-    "classifier",
-    "accuracy",
-    "macro_f1",
-    "per_modality",
-    "n_train",
-    "n_test",
-    "fit_seconds",
-}
 
 
 def run(argv: list[str], capsys) -> tuple[int, str, str]:

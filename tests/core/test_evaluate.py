@@ -9,20 +9,9 @@ from mmdemo.datasets import make_xor_shapes
 from mmdemo.errors import DatasetError, ParameterError
 from mmdemo.evaluate import compare, cross_validate, split_indices, train_and_evaluate
 from mmdemo.fusion import FUSIONS
+from tests.contract import TRAIN_KEYS as CONTRACT_KEYS
 
 CHANCE_BAND = 0.65
-CONTRACT_KEYS = {
-    "dataset",
-    "modalities",
-    "fusion",
-    "classifier",
-    "accuracy",
-    "macro_f1",
-    "per_modality",
-    "n_train",
-    "n_test",
-    "fit_seconds",
-}
 
 
 @pytest.fixture(scope="module")

@@ -6,7 +6,6 @@ import base64
 from pathlib import Path
 
 import numpy as np
-
 import plotly.graph_objects as go
 import plotly.io as pio
 import pytest
