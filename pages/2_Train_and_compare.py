@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from mmdemo.evaluate import compare, train_and_evaluate
+from mmdemo.evaluate import compare, cross_validate, train_and_evaluate
 from mmdemo.ui import state
 from mmdemo.ui.data import training_data
 from mmdemo.ui.page import guard, setup_page
@@ -29,6 +29,7 @@ with guard():
         width="stretch",
         help="Trains every fusion method with this classifier on the same split.",
     )
+    with_cv = st.checkbox("Also run 5-fold cross-validation (slower, a steadier estimate)", key="train_cv")
     if not s.modalities:
         st.warning("Choose at least one modality.")
 
@@ -46,7 +47,12 @@ with guard():
             if train_clicked:
                 st.write("Extracting features (cached after the first time) and fitting…")
                 result, model = train_and_evaluate(data, fusion=s.fusion, **common)
-                state.put("trained", {"result": result, "model": model, "corruption": s.corruption})
+                cv = None
+                if with_cv:
+                    st.write("Cross-validating (5 stratified folds)…")
+                    cv_args = {k: v for k, v in common.items() if k != "test_size"}
+                    cv = cross_validate(data, fusion=s.fusion, n_splits=5, **cv_args)
+                state.put("trained", {"result": result, "model": model, "corruption": s.corruption, "cv": cv})
                 state.put("comparison", None)
             else:
                 bar = st.progress(0.0, text="Comparing fusion methods…")
@@ -82,6 +88,12 @@ with guard():
         st.subheader("Held-out results")
         show_comparison([trained["result"]], key="train")
         show_result(trained["result"], key="train")
+        if trained.get("cv"):
+            cv = trained["cv"]
+            st.markdown(
+                f"**5-fold cross-validation** (stratified, seed {trained['result'].seed}): accuracy "
+                f"{cv['mean']:.3f} ± {cv['std']:.3f} — folds {', '.join(f'{a:.3f}' for a in cv['folds'])}"
+            )
     else:
         st.info(
             "Press **Train** to fit the chosen method, or **Compare all fusion methods** to see them side by side.",

@@ -92,6 +92,14 @@ class TestTrainAndCompare:
         caption = " ".join(c.value for c in xor.caption)
         assert "scored on 300 held-out samples" in caption and "seed 3" in caption
 
+    def test_cross_validation_reports_five_folds(self, xor):
+        xor.checkbox(key="train_cv").check()
+        self._train(xor, "tensor")
+        cv_text = next(m.value for m in xor.markdown if "cross-validation" in m.value)
+        folds = cv_text.split("folds ")[1].split(", ")
+        assert len(folds) == 5 and all(float(f) >= 0.85 for f in folds)
+        xor.checkbox(key="train_cv").uncheck()
+
     def test_no_modality_warns_and_disables_training(self):
         at = open_page("2_Train_and_compare.py", dataset="xor-shapes")
         at.multiselect(key="train_modalities").set_value([]).run()
