@@ -13,7 +13,7 @@ from threadpoolctl import threadpool_limits
 from mmdemo.classifiers import make_classifier
 from mmdemo.datasets.base import MultimodalDataset
 from mmdemo.errors import InputError, ParameterError
-from mmdemo.features import DEFAULT_FEATURES, make_features, prepare_audio
+from mmdemo.features import DEFAULT_FEATURES, make_features, prepare_audio, prepare_image
 from mmdemo.fusion import FUSIONS, make_fusion_model
 from mmdemo.io import check_text
 
@@ -299,12 +299,28 @@ class MultimodalModel:
     # ------------------------------------------------------------- persistence
     def save(self, path: str | Path) -> Path:
         """Write the fitted model as a skops file (no pickle)."""
+        path = Path(path)
+        path.write_bytes(self.to_bytes())
+        return path
+
+    def to_bytes(self) -> bytes:
+        """The skops file as bytes (for a download button)."""
         import skops.io as sio
 
-        path = Path(path)
-        state = {k: v for k, v in self.__dict__.items() if k != "_X_cache"}
-        sio.dump(state, path)
-        return path
+        return sio.dumps({k: v for k, v in self.__dict__.items() if k != "_X_cache"})
+
+    def prepared(
+        self, *, image: np.ndarray | None = None, audio: tuple[np.ndarray, int] | None = None, text: str | None = None
+    ) -> dict[str, Any]:
+        """What the model sees of each given input: the 8x8 image, the trimmed clip, the known n-grams."""
+        out: dict[str, Any] = {}
+        if image is not None and "image" in self.modalities:
+            out["image"] = prepare_image(image, size=self.image_size_)
+        if audio is not None and "audio" in self.modalities:
+            out["audio"] = prepare_audio(np.asarray(audio[0]), sr=int(audio[1]), target_sr=self.sample_rate_)
+        if text is not None and "text" in self.modalities:
+            out["text"] = self.featurizers_["text"].known_ngrams(text)
+        return out
 
     @classmethod
     def load(cls, source: str | Path | bytes) -> MultimodalModel:

@@ -84,7 +84,7 @@ with guard():
             | {"fit (s)": st.column_config.NumberColumn(format="%.2f")},
         )
         show_result(best, key="cmp_best")
-    elif trained is not None:
+    elif trained is not None and trained["result"] is not None:
         st.subheader("Held-out results")
         show_comparison([trained["result"]], key="train")
         show_result(trained["result"], key="train")

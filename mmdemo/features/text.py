@@ -80,6 +80,18 @@ class TextFeatures(TransformerMixin, BaseEstimator):
         self.svd_ = TruncatedSVD(n_components=k, random_state=0).fit(T) if k < T.shape[1] - 1 and k >= 2 else None
         return self
 
+    def known_ngrams(self, text: str) -> list[str]:
+        """The n-grams of ``text`` that the fitted vocabulary knows: what the model can "see".
+
+        Examples
+        --------
+        >>> TextFeatures(kind="word").fit(["seven days", "eight legs"]).known_ngrams("Seven cats")
+        ['seven']
+        """
+        check_is_fitted(self)
+        vocab = self.vectorizer_.vocabulary_
+        return [g for g in dict.fromkeys(self.vectorizer_.build_analyzer()(normalise_text(text))) if g in vocab]
+
     def transform(self, X: Sequence[str]) -> np.ndarray:
         """LSA rows (or TF-IDF rows for a small vocabulary), dense float32; shape=(n, n_features)."""
         check_is_fitted(self)

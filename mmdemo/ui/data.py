@@ -9,7 +9,15 @@ from mmdemo.datasets import BUNDLED, MultimodalDataset, load_dataset
 from mmdemo.model import FeatureCache
 from mmdemo.ui import state
 
-__all__ = ["USER_DATASET", "bundled_dataset", "current_dataset", "dataset_options", "feature_cache", "training_data"]
+__all__ = [
+    "USER_DATASET",
+    "bundled_dataset",
+    "current_dataset",
+    "dataset_options",
+    "feature_cache",
+    "set_user_dataset",
+    "training_data",
+]
 
 USER_DATASET = "your dataset"
 
@@ -69,3 +77,9 @@ def training_data(
     if dataset.name in BUNDLED and state.get("dataset_name") != USER_DATASET:
         return _corrupted_bundled(dataset.name, key, seed)
     return corrupt_dataset(dataset, levels, seed=seed), {}
+
+
+def set_user_dataset(dataset: MultimodalDataset | None) -> None:
+    """Store the user's dataset in this session and drop features computed from its previous version."""
+    state.put("user_dataset", dataset)
+    state.put("user_feature_cache", {})

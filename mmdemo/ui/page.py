@@ -31,11 +31,14 @@ def setup_page(title: str, icon: str, *, intro: str = "", pick_dataset: bool = T
         options = dataset_options()
         if state.get("dataset_name") not in options:
             state.put("dataset_name", options[0])
+        # The widget has its own key: Streamlit forgets a widget's value on pages that
+        # do not draw it, while "dataset_name" must survive a visit to any page.
         st.selectbox(
             "Dataset",
             options,
-            key="dataset_name",
-            on_change=state.forget_dataset_widgets,
+            index=options.index(state.get("dataset_name")),
+            key="dataset_picker",
+            on_change=_dataset_picked,
             help="Bundled datasets work offline; 'your dataset' is the one you built in this session.",
         )
         with guard():
@@ -43,6 +46,11 @@ def setup_page(title: str, icon: str, *, intro: str = "", pick_dataset: bool = T
             st.caption(f"{ds.n_samples:,} samples · {ds.n_classes} classes · {', '.join(ds.modalities)}")
             return ds
     return None
+
+
+def _dataset_picked() -> None:
+    state.put("dataset_name", st.session_state["dataset_picker"])
+    state.forget_dataset_widgets()
 
 
 def pairing_note(dataset: MultimodalDataset) -> str:

@@ -20,7 +20,7 @@ def open_page(name: str, *, dataset: str | None = None, timeout: float = 240) ->
     at = AppTest.from_file(str(path), default_timeout=timeout)
     at.run()
     if dataset is not None:
-        at.selectbox(key="dataset_name").set_value(dataset).run()
+        at.selectbox(key="dataset_picker").set_value(dataset).run()
     return at
 
 

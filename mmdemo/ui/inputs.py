@@ -1,0 +1,84 @@
+"""Input widgets: upload, camera, microphone, drawing canvas and typing -> raw samples.
+
+Every file goes through `mmdemo.io`; a bad one shows `st.error` with the
+reason and returns None, so the page (and the session's data) carries on.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import streamlit as st
+
+from mmdemo.errors import InputError
+from mmdemo.io import AUDIO_EXTENSIONS, IMAGE_EXTENSIONS, check_text, decode_audio, decode_image
+
+__all__ = ["image_input", "audio_input", "text_input", "drawn_image"]
+
+_IMAGE_TYPES = [e.lstrip(".") for e in IMAGE_EXTENSIONS]
+_AUDIO_TYPES = [e.lstrip(".") for e in AUDIO_EXTENSIONS]
+
+
+def _decoded(decoder, uploaded):
+    """Decode an UploadedFile with ``decoder``; show the error and return None when it fails."""
+    if uploaded is None:
+        return None
+    try:
+        return decoder(uploaded.getvalue(), uploaded.name)
+    except InputError as exc:
+        st.error(str(exc), icon="⚠️")
+        return None
+
+
+def drawn_image(key: str) -> np.ndarray | None:
+    """A canvas to draw a digit with the mouse or a finger; None until something is drawn."""
+    from streamlit_drawable_canvas import st_canvas
+
+    result = st_canvas(
+        stroke_width=22,
+        stroke_color="#000000",
+        background_color="#ffffff",
+        height=280,
+        width=280,
+        drawing_mode="freedraw",
+        return_image_data=True,
+        key=key,
+    )
+    data = result.image_data if result is not None else None
+    if data is None:
+        return None
+    img = np.asarray(data, dtype=np.float32) / 255.0
+    rgb = img[..., :3] if img.ndim == 3 else img
+    if float(rgb.min()) > 0.9:  # nothing drawn yet: a blank white canvas
+        return None
+    return rgb
+
+
+def image_input(key: str, *, sources: tuple[str, ...] = ("Upload", "Camera", "Draw")) -> np.ndarray | None:
+    """Pick how to give a picture, then give it; returns float32 in [0, 1] or None."""
+    source = st.segmented_control("Picture from", sources, default=sources[0], key=f"{key}_source")
+    if source == "Camera":
+        return _decoded(decode_image, st.camera_input("Take a photo of a digit on paper", key=f"{key}_camera"))
+    if source == "Draw":
+        st.caption("Draw one digit, large, in the middle.")
+        return drawn_image(f"{key}_canvas")
+    return _decoded(decode_image, st.file_uploader("Upload a picture", type=_IMAGE_TYPES, key=f"{key}_upload"))
+
+
+def audio_input(key: str) -> tuple[np.ndarray, int] | None:
+    """Record with the microphone or upload a sound file; returns (samples, rate) or None."""
+    source = st.segmented_control("Sound from", ["Record", "Upload"], default="Record", key=f"{key}_source")
+    if source == "Upload":
+        return _decoded(decode_audio, st.file_uploader("Upload a sound file", type=_AUDIO_TYPES, key=f"{key}_upload"))
+    return _decoded(decode_audio, st.audio_input("Record a word (say one digit)", key=f"{key}_record"))
+
+
+def text_input(key: str, *, placeholder: str = "e.g. sieben, the number of days in a week") -> str | None:
+    """A short text; None when empty, an error message when it is not acceptable."""
+    text = st.text_input("Text", key=key, placeholder=placeholder, max_chars=2000)
+    if not text or not text.strip():
+        return None
+    try:
+        return check_text(text, "the text")
+    except InputError as exc:
+        st.error(str(exc), icon="⚠️")
+        return None

@@ -1,0 +1,110 @@
+"""AppTest tests for the Try it yourself page: every way of giving a sample, and bad files."""
+
+from __future__ import annotations
+
+import io
+
+import numpy as np
+import pytest
+import soundfile as sf
+from PIL import Image, ImageDraw
+
+from mmdemo.datasets import load_av_digits, make_xor_shapes
+from mmdemo.evaluate import split_indices, train_and_evaluate
+from tests.ui.conftest import array, assert_clean, figures, open_page
+
+PAGE = "6_Try_it_yourself.py"
+
+
+def photo_of_four(fmt: str = "PNG") -> bytes:
+    page = Image.new("RGB", (600, 600), (236, 232, 225))
+    draw = ImageDraw.Draw(page)
+    draw.line([(300, 120), (200, 360), (390, 360)], fill=(25, 25, 40), width=26)
+    draw.line([(340, 250), (340, 480)], fill=(25, 25, 40), width=26)
+    buf = io.BytesIO()
+    page.save(buf, fmt)
+    return buf.getvalue()
+
+
+def phone_recording(label: str) -> tuple[bytes, float]:
+    """A held-out bundled clip of ``label`` as a phone would record it: 44.1 kHz stereo, quiet, late start."""
+    ds = load_av_digits()
+    _, test = split_indices(ds.y, seed=0)
+    i = next(i for i in test if ds.class_names[ds.y[i]] == label)
+    y = ds.data["audio"][i]
+    up = np.interp(np.arange(int(len(y) * 44100 / 8000)) * 8000 / 44100, np.arange(len(y)), y)
+    stereo = np.stack([np.r_[np.zeros(22050), 0.05 * up]] * 2, axis=1)
+    buf = io.BytesIO()
+    sf.write(buf, stereo, 44100, format="WAV")
+    return buf.getvalue(), len(y) / 8000
+
+
+def prediction(at) -> str:
+    return next(h.value for h in at.subheader if h.value.startswith("Prediction:")).split(": ")[1]
+
+
+@pytest.fixture
+def at():
+    return open_page(PAGE)
+
+
+def test_default_model_is_named_with_its_held_out_score_and_asks_for_input(at):
+    assert_clean(at)
+    assert "default model" in at.info[0].value and "held-out accuracy" in at.info[0].value
+    assert "at least one input" in at.info[1].value
+    assert not any(h.value.startswith("Prediction") for h in at.subheader)
+
+
+def test_typed_text_alone_predicts_and_shows_the_known_ngrams(at):
+    at.text_input(key="try_text").input("sieben").run()
+    assert_clean(at)
+    assert prediction(at) == "7"
+    assert "present modalities only" in " ".join(c.value for c in at.caption)
+    assert "sieb" in at.code[0].value
+    titles = [f.layout.title.text for f in figures(at)]
+    assert titles == ["Fused model", "text alone"]
+
+
+def test_uploaded_photo_is_shown_in_digit_form_and_recognised(at):
+    at.file_uploader(key="try_image_upload").upload("four.png", photo_of_four(), "image/png").run()
+    assert_clean(at)
+    assert prediction(at) == "4"
+    assert figures(at)[0].layout.annotations[0].text == "8x8 digit form"
+
+
+def test_camera_photo_is_recognised(at):
+    at.button_group(key="try_image_source").set_value("Camera").run()
+    at.camera_input(key="try_image_camera").upload("photo.jpg", photo_of_four("JPEG")).run()
+    assert_clean(at)
+    assert prediction(at) == "4"
+
+
+def test_microphone_recording_is_trimmed_and_recognised(at):
+    wav, seconds = phone_recording("3")
+    at.audio_input(key="try_audio_record").upload("rec.wav", wav).run()
+    assert_clean(at)
+    assert prediction(at) == "3"
+    seen = next(f for f in figures(at) if f.layout.title.text == "Trimmed, normalised clip")
+    assert array(seen.data[0].x).max() <= seconds + 0.02  # the half second of silence is gone
+    assert np.abs(array(seen.data[0].y)).max() == pytest.approx(0.9, abs=0.01)  # normalised
+    assert len(at.get("audio")) == 1
+
+
+def test_a_bad_file_shows_an_error_and_the_rest_still_works(at):
+    at.text_input(key="try_text").input("sieben").run()
+    at.file_uploader(key="try_image_upload").upload(
+        "evil.png", b"<html><body>not a picture</body></html>", "image/png"
+    ).run()
+    assert not at.exception
+    assert "evil.png" in at.error[0].value
+    assert prediction(at) == "7"  # the text still predicts; nothing was lost
+
+
+def test_a_model_trained_in_the_session_is_used_with_only_its_modalities():
+    at = open_page(PAGE)
+    result, model = train_and_evaluate(make_xor_shapes(), fusion="tensor")
+    at.session_state["trained"] = {"result": result, "model": model, "corruption": {}}
+    at.run()
+    assert_clean(at)
+    assert "trained in this session" in at.info[0].value and "xor-shapes" in at.info[0].value
+    assert [h.value for h in at.subheader] == ["Image", "Audio"]
