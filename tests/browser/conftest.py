@@ -88,8 +88,8 @@ def app_url(tmp_path_factory) -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
-def browser():
-    """Headless Debian Chromium driven by Playwright."""
+def playwright_driver():
+    """Playwright, or a skip (a failure under CI=true) when it or Chromium is missing."""
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
@@ -97,9 +97,45 @@ def browser():
     if not Path(CHROMIUM).exists():
         _missing_browser(f"{CHROMIUM} not found (apt-get install chromium)")
     with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        yield b
-        b.close()
+        yield p
+
+
+@pytest.fixture(scope="session")
+def browser(playwright_driver):
+    """Headless Debian Chromium driven by Playwright."""
+    b = playwright_driver.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+    yield b
+    b.close()
+
+
+@pytest.fixture(scope="session")
+def media_browser(playwright_driver, tmp_path_factory):
+    """Chromium with a fake microphone (a spoken "3") and a fake camera (a photo of a "4")."""
+    from tests.browser.media import digit_photo_y4m, spoken_digit_wav
+
+    folder = tmp_path_factory.mktemp("media")
+    wav = spoken_digit_wav(folder / "three.wav")
+    video = digit_photo_y4m(folder / "four.y4m")
+    args = [
+        *CHROMIUM_ARGS,
+        "--use-fake-ui-for-media-stream",
+        "--use-fake-device-for-media-stream",
+        f"--use-file-for-fake-audio-capture={wav}",
+        f"--use-file-for-fake-video-capture={video}",
+    ]
+    b = playwright_driver.chromium.launch(executable_path=CHROMIUM, args=args, headless=True)
+    yield b
+    b.close()
+
+
+@pytest.fixture
+def media_page(media_browser, app_url):
+    """A page allowed to use the fake microphone and camera."""
+    context = media_browser.new_context(viewport={"width": 1400, "height": 1400}, permissions=["microphone", "camera"])
+    pg = context.new_page()
+    pg.set_default_timeout(60_000)
+    yield pg
+    context.close()
 
 
 @pytest.fixture

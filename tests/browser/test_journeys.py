@@ -2,29 +2,21 @@
 
 from __future__ import annotations
 
-import contextlib
 import re
 
 import pytest
+
+from tests.browser.helpers import wait_idle
 
 pytestmark = pytest.mark.browser
 
 PAGES = ["", "Data_explorer", "Train_and_compare", "Feature_space"]
 
 
-def _wait_idle(page, *, after_action: bool = False) -> None:
-    """Wait until Streamlit has finished running the script (after an action, first see it start)."""
-    page.wait_for_selector("h1", timeout=120_000)
-    if after_action:
-        with contextlib.suppress(Exception):  # the run may already be over
-            page.wait_for_selector("[data-testid='stApp'][data-test-script-state='running']", timeout=3_000)
-    page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=300_000)
-
-
 @pytest.mark.parametrize("path", PAGES)
 def test_every_page_loads_without_exception(page, app_url, path):
     page.goto(f"{app_url}/{path}")
-    _wait_idle(page)
+    wait_idle(page)
     page.wait_for_selector("h1")
     assert page.locator("[data-testid='stException']").count() == 0
     assert "Traceback" not in page.content()
@@ -32,9 +24,9 @@ def test_every_page_loads_without_exception(page, app_url, path):
 
 def test_train_page_trains_and_shows_chart(page, app_url, tmp_path):
     page.goto(f"{app_url}/Train_and_compare")
-    _wait_idle(page)
+    wait_idle(page)
     page.get_by_role("button", name="Train", exact=True).click()
-    _wait_idle(page, after_action=True)
+    wait_idle(page, after_action=True)
     page.wait_for_selector("text=Held-out results")
     charts = page.locator("[data-testid='stPlotlyChart']")
     charts.first.wait_for()

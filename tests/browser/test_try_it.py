@@ -1,0 +1,69 @@
+"""Try it yourself in a real browser: the fake microphone, the fake camera and the drawing canvas."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.browser.helpers import no_exception, open_page, wait_idle
+
+pytestmark = pytest.mark.browser
+
+
+def _prediction(page) -> str:
+    heading = page.get_by_text(re.compile(r"^Prediction: ")).first
+    heading.wait_for(timeout=120_000)
+    return heading.inner_text().split(": ")[1]
+
+
+def _choose(page, option: str) -> None:
+    """Click an option of the first segmented control showing it."""
+    page.locator("[data-testid='stButtonGroup'] button", has_text=option).first.click()
+
+
+def test_record_a_word_with_the_microphone(media_page, app_url):
+    page = media_page
+    open_page(page, f"{app_url}/Try_it_yourself")
+    page.get_by_role("button", name="Record").first.click()
+    page.wait_for_timeout(2500)
+    page.get_by_role("button", name=re.compile("Stop recording", re.I)).first.click()
+    wait_idle(page, after_action=True)
+    assert _prediction(page)  # a label is shown for the recording
+    assert page.get_by_text("Trimmed, normalised clip").count() >= 1 or page.locator("[data-testid='stPlotlyChart']").count() >= 2
+    assert no_exception(page)
+
+
+def test_take_a_photo_with_the_camera(media_page, app_url):
+    page = media_page
+    open_page(page, f"{app_url}/Try_it_yourself")
+    _choose(page, "Camera")
+    wait_idle(page, after_action=True)
+    page.locator("[data-testid='stCameraInput'] video").wait_for()
+    page.wait_for_timeout(2500)  # let the fake camera deliver frames
+    page.get_by_role("button", name=re.compile("Take photo", re.I)).first.click()
+    wait_idle(page, after_action=True)
+    assert _prediction(page) == "4"
+    assert no_exception(page)
+
+
+def test_draw_a_digit_on_the_canvas(media_page, app_url):
+    page = media_page
+    open_page(page, f"{app_url}/Try_it_yourself")
+    _choose(page, "Draw")
+    wait_idle(page, after_action=True)
+    canvas = page.locator("canvas").last
+    canvas.wait_for()
+    box = canvas.bounding_box()
+    x0, y0 = box["x"], box["y"]
+    # A "7": a bar across the top, then a long stroke down to the bottom left.
+    page.mouse.move(x0 + 70, y0 + 50)
+    page.mouse.down()
+    for x, y in [(140, 50), (210, 50), (180, 130), (150, 200), (125, 250)]:
+        page.mouse.move(x0 + x, y0 + y, steps=8)
+    page.mouse.up()
+    wait_idle(page, after_action=True)
+    label = _prediction(page)
+    assert label in {str(d) for d in range(10)}
+    assert page.get_by_text("8x8 digit form").count() >= 1
+    assert no_exception(page)
