@@ -1,6 +1,9 @@
 """Command line: ``python -m mmdemo datasets|train|compare|evaluate|predict``.
 
-Errors exit with status 2 and one line on stderr naming the problem.
+Errors exit with status 2 and exactly one line on stderr naming the problem.
+Warnings (files skipped while reading a dataset, inputs a model ignores) are
+printed just before the result, so a command that fails prints only its error;
+the error line then says how many problems reading the data found, and the first.
 """
 
 from __future__ import annotations
@@ -9,6 +12,8 @@ import argparse
 import json
 import sys
 import time
+import zipfile
+import zlib
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -16,8 +21,8 @@ import numpy as np
 
 from mmdemo.classifiers import CLASSIFIERS
 from mmdemo.corrupt import corrupt_dataset, parse_corruption
-from mmdemo.datasets import BUNDLED, MODALITIES, MultimodalDataset, load_dataset, load_folder
-from mmdemo.errors import MMDemoError, ParameterError
+from mmdemo.datasets import BUNDLED, MODALITIES, MultimodalDataset, load_dataset, load_folder, load_zip
+from mmdemo.errors import DatasetError, MMDemoError, ParameterError
 from mmdemo.evaluate import compare, score_model, train_and_evaluate
 from mmdemo.fusion import FUSIONS
 from mmdemo.io import decode_audio, decode_image
@@ -38,7 +43,12 @@ class _Parser(argparse.ArgumentParser):
 def _add_data_args(p: argparse.ArgumentParser) -> None:
     src = p.add_mutually_exclusive_group(required=True)
     src.add_argument("--dataset", choices=list(BUNDLED), help="a bundled dataset")
-    src.add_argument("--data-dir", type=Path, help="a folder dataset: root/<class>/<stem>.<png|wav|txt>")
+    src.add_argument(
+        "--data-dir",
+        type=Path,
+        help="a dataset folder, or a .zip of one: <class>/<stem>.<png|jpg|wav|flac|txt> "
+        "(files sharing a stem are one sample; one top-level folder inside the zip is allowed)",
+    )
 
 
 def _add_model_args(p: argparse.ArgumentParser) -> None:
@@ -94,9 +104,16 @@ def build_parser() -> argparse.ArgumentParser:
 def _load_data(args: argparse.Namespace) -> MultimodalDataset:
     if args.dataset:
         return load_dataset(args.dataset)
-    ds, problems = load_folder(args.data_dir)
-    for line in problems:
-        print(f"mmdemo: warning: {line}", file=sys.stderr)
+    path: Path = args.data_dir
+    if path.is_dir():
+        ds, problems = load_folder(path)
+    elif path.is_file():
+        ds, problems = load_zip(path)
+    else:
+        raise DatasetError(
+            f"{path}: no such folder or .zip file; give a folder with one sub-folder per class, or a zip of one."
+        )
+    args.warnings.extend(problems)
     return ds
 
 
@@ -123,7 +140,13 @@ def _prepared(args: argparse.Namespace) -> tuple[MultimodalDataset, list[str]]:
 
 
 def _emit(args: argparse.Namespace, payload: dict, text: str) -> None:
+    for line in args.warnings:
+        print(f"mmdemo: warning: {_one_line(line)}", file=sys.stderr)
     print(json.dumps(payload, ensure_ascii=False) if args.json else text)
+
+
+def _one_line(message: object) -> str:
+    return " ".join(str(message).split())
 
 
 def _result_line(r) -> str:
@@ -166,7 +189,7 @@ def _cmd_evaluate(args: argparse.Namespace) -> None:
     known = {name: i for i, name in enumerate(model.class_names_)}
     unknown = sorted({ds.class_names[c] for c in np.unique(ds.y)} - set(known))
     if unknown:
-        print(f"mmdemo: warning: classes the model does not know are left out: {', '.join(unknown)}", file=sys.stderr)
+        args.warnings.append(f"classes the model does not know are left out: {', '.join(unknown)}")
     rows = np.array([i for i, c in enumerate(ds.y) if ds.class_names[c] in known], dtype=int)
     if len(rows) == 0:
         raise ParameterError(
@@ -190,7 +213,7 @@ def _cmd_predict(args: argparse.Namespace) -> None:
     audio = decode_audio(args.audio) if args.audio else None
     out = model.predict_sample(image=image, audio=audio, text=args.text)
     if out["ignored"]:
-        print(f"mmdemo: warning: the model does not use {', '.join(out['ignored'])}; ignored", file=sys.stderr)
+        args.warnings.append(f"the model does not use {', '.join(out['ignored'])}; ignored")
     top = sorted(out["probabilities"].items(), key=lambda kv: -kv[1])[:3]
     text = f"{out['label']}  (" + ", ".join(f"{k}: {v:.2f}" for k, v in top) + f"; from {', '.join(out['used'])})"
     _emit(
@@ -214,15 +237,23 @@ _COMMANDS = {
 }
 
 
+#: Besides MMDemoError, what a damaged file or a full disk can raise from below mmdemo's own checks.
+_ENVIRONMENT_ERRORS = (OSError, ValueError, EOFError, RuntimeError, MemoryError, zipfile.BadZipFile, zlib.error)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; return the exit status."""
+    """Run the command line; return the exit status (2 with one line on stderr for any bad input)."""
     args = build_parser().parse_args(argv)
+    args.warnings = []
     try:
         _COMMANDS[args.command](args)
-    except MMDemoError as exc:
-        print(f"mmdemo {args.command}: error: {exc}", file=sys.stderr)
-        return 2
-    except (OSError, ValueError) as exc:
-        print(f"mmdemo {args.command}: error: {exc}", file=sys.stderr)
+    except (MMDemoError, *_ENVIRONMENT_ERRORS) as exc:
+        message = _one_line(exc) or type(exc).__name__
+        if args.warnings:
+            n = len(args.warnings)
+            message += (
+                f" ({n} problem{'s' if n > 1 else ''} reading the data; the first: {_one_line(args.warnings[0])})"
+            )
+        print(f"mmdemo {args.command}: error: {message}", file=sys.stderr)
         return 2
     return 0

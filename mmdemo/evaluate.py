@@ -49,25 +49,37 @@ class Result:
         return out
 
 
-def split_indices(y: np.ndarray, *, test_size: float = 0.25, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+def split_indices(
+    y: np.ndarray, *, test_size: float = 0.25, seed: int = 0, class_names: Sequence[str] | None = None
+) -> tuple[np.ndarray, np.ndarray]:
     """Stratified train/test indices, deterministic given ``seed``.
+
+    ``class_names`` (optional) lets the errors name the classes that are too small.
 
     Examples
     --------
     >>> tr, te = split_indices(np.repeat([0, 1], 8), test_size=0.25, seed=0)
     >>> len(tr), len(te)
     (12, 4)
+    >>> split_indices(np.array([0, 0, 1]), class_names=["cat", "dog"])
+    Traceback (most recent call last):
+    ...
+    mmdemo.errors.DatasetError: Every class needs at least 2 samples (one to train on, one to test); dog has only 1: add samples to it.
     """
     if not 0.05 <= test_size <= 0.9:
         raise ParameterError(f"test size must be between 0.05 and 0.9; got {test_size}.")
     y = np.asarray(y)
     counts = np.bincount(y)
     present = counts[counts > 0]
+    names = list(class_names) if class_names is not None else [str(c) for c in range(len(counts))]
     if len(present) < 2:
-        raise DatasetError("Training needs at least two classes with samples.")
+        only = f"; the data has only {names[int(np.argmax(counts))]}" if len(present) == 1 else ""
+        raise DatasetError(f"Training needs at least two classes with samples{only}.")
     if present.min() < 2:
+        small = [f"{names[c]} has only 1" for c in np.flatnonzero(counts == 1)]
         raise DatasetError(
-            "Every class needs at least 2 samples (one to train on, one to test); add samples to the smallest class."
+            "Every class needs at least 2 samples (one to train on, one to test); "
+            f"{', '.join(small[:3])}{' …' if len(small) > 3 else ''}: add samples to {'it' if len(small) == 1 else 'them'}."
         )
     n_test = max(int(round(test_size * len(y))), len(present))
     if len(y) - n_test < len(present):
@@ -123,7 +135,7 @@ def train_and_evaluate(
     50
     """
     modalities = list(modalities or dataset.modalities)
-    train, test = split_indices(dataset.y, test_size=test_size, seed=seed)
+    train, test = split_indices(dataset.y, test_size=test_size, seed=seed, class_names=dataset.class_names)
     model = MultimodalModel(modalities, features=features, fusion=fusion, classifier=classifier, random_state=seed)
     model.fit(dataset, train, feature_cache=feature_cache, fit_unimodal=fit_unimodal)
     X = model._X_cache

@@ -1,9 +1,10 @@
-"""Raw samples per modality with labels: bundled sets, folder import, generators."""
+"""Raw samples per modality with labels: bundled sets, folder and zip import/export, generators."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
+from mmdemo.datasets.archive import export_zip, load_zip
 from mmdemo.datasets.av_digits import load_av_digits
 from mmdemo.datasets.base import MODALITIES, MultimodalDataset
 from mmdemo.datasets.folder import load_folder
@@ -14,9 +15,11 @@ __all__ = [
     "BUNDLED",
     "MODALITIES",
     "MultimodalDataset",
+    "export_zip",
     "load_av_digits",
     "load_dataset",
     "load_folder",
+    "load_zip",
     "make_xor_shapes",
 ]
 

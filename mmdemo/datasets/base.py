@@ -96,6 +96,11 @@ class MultimodalDataset:
         values = self.data.get(modality, [None] * self.n_samples)
         return np.array([v is not None for v in values], dtype=bool)
 
+    def value(self, modality: str, index: int) -> Any:
+        """The raw value of one sample for ``modality``, or None when it is missing."""
+        values = self.data.get(modality)
+        return None if values is None else values[index]
+
     def labels(self) -> list[str]:
         """Class name of every sample."""
         return [self.class_names[i] for i in self.y]

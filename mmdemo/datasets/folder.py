@@ -4,21 +4,72 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import numpy as np
-
-from mmdemo.datasets.base import MODALITIES, MultimodalDataset
-from mmdemo.errors import DatasetError, InputError
-from mmdemo.features.audio import prepare_audio
-from mmdemo.io import decode_audio, decode_image, decode_text, modality_of
+from mmdemo.datasets.base import MultimodalDataset
+from mmdemo.datasets.layout import MAX_FILES, SampleFile, build_dataset, check_totals, plan_layout
+from mmdemo.errors import DatasetError
+from mmdemo.io import read_bytes
 
 __all__ = ["load_folder"]
+
+_LISTED_DEPTH = 4  # root/top/class/folder: deep enough to see the layout and what is misplaced
+
+
+def _list_folder(root: Path) -> tuple[list[tuple[str, bool, Path]], list[str]]:
+    """(relative path, is_dir, path) of what the layout needs to see, and the links and specials skipped.
+
+    Links are never followed. Hidden folders and ``__MACOSX`` are not walked
+    (one child is listed, so that a folder with something in it is reported).
+    """
+    entries: list[tuple[str, bool, Path]] = []
+    problems: list[str] = []
+
+    def visit(folder: Path, rel: str, depth: int) -> None:
+        try:
+            children = sorted(folder.iterdir())
+        except OSError as exc:
+            problems.append(f"{rel or folder.name}: skipped (cannot be read: {exc.strerror or type(exc).__name__}).")
+            return
+        for p in children:
+            r = f"{rel}{p.name}"
+            if p.is_symlink():
+                problems.append(f"{r}: skipped (a symbolic link; links are not followed).")
+            elif p.is_dir():
+                entries.append((f"{r}/", True, p))
+                if p.name.startswith(".") or p.name == "__MACOSX":
+                    entries.extend((f"{r}/{c.name}", False, c) for c in list(p.iterdir())[:1])
+                elif depth < _LISTED_DEPTH:
+                    visit(p, f"{r}/", depth + 1)
+            elif p.is_file():
+                entries.append((r, False, p))
+            else:
+                problems.append(f"{r}: skipped (not a regular file).")
+            if len(entries) > MAX_FILES:
+                check_totals(len(entries), 0, f"{root.name}/")
+
+    visit(root, "", 1)
+    return entries, problems
+
+
+def _read(f: SampleFile) -> bytes:
+    return read_bytes(f.handle, f.path)[0]
 
 
 def load_folder(root: str | Path, *, sample_rate: int = 8000) -> tuple[MultimodalDataset, list[str]]:
     """Read a folder dataset; return it and the list of problems found (files skipped and why).
 
-    Audio is brought to ``sample_rate`` mono, trimmed and normalised on loading.
-    Class names are the folder names, sorted (so "0" … "9" line up with av-digits).
+    The layout and its rules are those of `load_zip` (see
+    `mmdemo.datasets.layout.plan_layout`): one optional top-level folder, files
+    in odd places reported, a class without readable samples reported and left
+    out. Links are not followed. Audio is brought to ``sample_rate`` mono,
+    trimmed and normalised on loading. Class names are the folder names,
+    sorted (so "0" … "9" line up with av-digits).
+
+    Raises
+    ------
+    DatasetError
+        No such folder, no class folder, or no readable sample.
+    InputError
+        More than 5,000 files and folders, or sample files over 200 MB in all.
 
     Examples
     --------
@@ -32,50 +83,12 @@ def load_folder(root: str | Path, *, sample_rate: int = 8000) -> tuple[Multimoda
     root = Path(root)
     if not root.is_dir():
         raise DatasetError(f"{root}: no such folder; a dataset folder holds one sub-folder per class.")
-    class_dirs = sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".") and not p.is_symlink())
-    if not class_dirs:
-        raise DatasetError(f"{root}: no class folders found; expected root/<class name>/<sample>.<png|wav|txt>.")
-    problems: list[str] = []
-    samples: dict[tuple[int, str], dict[str, object]] = {}
-    decoders = {"image": decode_image, "text": decode_text}
-    for c, cdir in enumerate(class_dirs):
-        for f in sorted(cdir.iterdir()):
-            rel = f"{cdir.name}/{f.name}"
-            if f.is_symlink() or not f.is_file():
-                problems.append(f"{rel}: skipped (not a regular file).")
-                continue
-            mod = modality_of(f.name)
-            if mod is None:
-                problems.append(
-                    f"{rel}: skipped (unknown kind of file; use png/jpg/bmp/gif/webp, wav/flac/ogg or txt)."
-                )
-                continue
-            try:
-                if mod == "audio":
-                    y, sr = decode_audio(f, rel)
-                    value: object = prepare_audio(y, sr=sr, target_sr=sample_rate)
-                else:
-                    value = decoders[mod](f, rel)
-            except InputError as exc:
-                problems.append(f"{exc} (skipped)")
-                continue
-            entry = samples.setdefault((c, f.stem), {})
-            if mod in entry:
-                problems.append(f"{rel}: skipped (a second {mod} file for sample {f.stem!r}).")
-                continue
-            entry[mod] = value
-    if not samples:
-        raise DatasetError(f"{root}: no readable samples found. " + (problems[0] if problems else ""))
-    keys = sorted(samples)
-    data = {m: [samples[k].get(m) for k in keys] for m in MODALITIES if any(m in samples[k] for k in keys)}
-    ds = MultimodalDataset(
-        name=root.name,
-        data=data,
-        y=np.array([c for c, _ in keys]),
-        class_names=[d.name for d in class_dirs],
-        sample_rate=sample_rate,
-        pairing="instance",
-        description=f"Folder dataset read from {root.name}/ ({len(keys)} samples).",
-        sample_ids=[f"{class_dirs[c].name}/{stem}" for c, stem in keys],
-    )
-    return ds, problems
+    entries, problems = _list_folder(root)
+    layout = plan_layout(entries)
+    layout.problems[:0] = problems
+    try:
+        total = sum(f.handle.stat().st_size for f in layout.files)
+    except OSError:
+        total = 0  # a file vanished meanwhile: reading it will say so
+    check_totals(len(entries), total, f"{root.name}/")
+    return build_dataset(layout, _read, name=root.name, source=f"{root.name}/", sample_rate=sample_rate)

@@ -30,6 +30,28 @@ CHROMIUM_ARGS = [
 ]
 
 
+SHOTS = Path(os.environ.get("MMDEMO_SHOTS", "/tmp/mmdemo-failed-shots"))
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """Remember each phase's outcome so page fixtures can screenshot failed tests."""
+    outcome = yield
+    setattr(item, f"rep_{call.when}", outcome.get_result())
+
+
+def _shoot_if_failed(request, pg) -> None:
+    rep = getattr(request.node, "rep_call", None)
+    if rep is not None and rep.failed:
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        path = SHOTS / f"{request.node.name}.png"
+        try:
+            pg.screenshot(path=str(path), full_page=True)
+            print(f"screenshot of the failure: {path}")
+        except Exception:  # the page may be gone; the failure itself is what matters
+            pass
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -129,20 +151,22 @@ def media_browser(playwright_driver, tmp_path_factory):
 
 
 @pytest.fixture
-def media_page(media_browser, app_url):
+def media_page(media_browser, app_url, request):
     """A page allowed to use the fake microphone and camera."""
     context = media_browser.new_context(viewport={"width": 1400, "height": 1400}, permissions=["microphone", "camera"])
     pg = context.new_page()
     pg.set_default_timeout(60_000)
     yield pg
+    _shoot_if_failed(request, pg)
     context.close()
 
 
 @pytest.fixture
-def page(browser):
+def page(browser, request):
     """A fresh browser context (its own Streamlit session) and page."""
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     pg = context.new_page()
     pg.set_default_timeout(60_000)
     yield pg
+    _shoot_if_failed(request, pg)
     context.close()

@@ -30,7 +30,10 @@ def test_record_a_word_with_the_microphone(media_page, app_url):
     page.get_by_role("button", name=re.compile("Stop recording", re.I)).first.click()
     wait_idle(page, after_action=True)
     assert _prediction(page)  # a label is shown for the recording
-    assert page.get_by_text("Trimmed, normalised clip").count() >= 1 or page.locator("[data-testid='stPlotlyChart']").count() >= 2
+    assert (
+        page.get_by_text("Trimmed, normalised clip").count() >= 1
+        or page.locator("[data-testid='stPlotlyChart']").count() >= 2
+    )
     assert no_exception(page)
 
 

@@ -1,0 +1,165 @@
+"""Build a dataset sample by sample (the "Your own dataset" page, or a script).
+
+Functions return a new `MultimodalDataset` and never change the one given, so
+a page can keep the previous state if a step fails.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from mmdemo.datasets.base import MODALITIES, MultimodalDataset
+from mmdemo.errors import DatasetError
+
+__all__ = ["MAX_CLASSES", "MAX_SAMPLES", "empty_dataset", "add_class", "add_sample", "remove_sample", "remove_class"]
+
+MAX_CLASSES = 50
+MAX_SAMPLES = 5_000
+
+
+def empty_dataset(name: str = "my-dataset", *, sample_rate: int = 8000) -> MultimodalDataset:
+    """A dataset with no classes and no samples.
+
+    Examples
+    --------
+    >>> empty_dataset().n_samples
+    0
+    """
+    return MultimodalDataset(
+        name=name,
+        data={m: [] for m in MODALITIES},
+        y=np.zeros(0, dtype=int),
+        class_names=[],
+        sample_rate=sample_rate,
+        pairing="instance",
+        description="Built in the app from uploads and recordings.",
+    )
+
+
+def _check_class_name(name: str) -> str:
+    name = str(name).strip()
+    if not name:
+        raise DatasetError("A class needs a name; type one, e.g. 'cat' or '7'.")
+    if len(name) > 40 or any(c in name for c in '/\\:*?"<>|') or name in {".", ".."}:
+        raise DatasetError(f'Class name {name!r} is not allowed: use up to 40 characters, without / \\ : * ? " < > |.')
+    return name
+
+
+def add_class(dataset: MultimodalDataset, name: str) -> MultimodalDataset:
+    """A copy with one more (empty) class.
+
+    Examples
+    --------
+    >>> add_class(empty_dataset(), "cat").class_names
+    ['cat']
+    """
+    name = _check_class_name(name)
+    if name in dataset.class_names:
+        raise DatasetError(f"There is already a class called {name!r}.")
+    if len(dataset.class_names) >= MAX_CLASSES:
+        raise DatasetError(f"A dataset can have up to {MAX_CLASSES} classes.")
+    out = dataset.subset(np.arange(dataset.n_samples))
+    out.class_names = [*dataset.class_names, name]
+    return out
+
+
+def add_sample(
+    dataset: MultimodalDataset, class_name: str, *, sample_id: str | None = None, **values: Any
+) -> MultimodalDataset:
+    """A copy with one more sample of ``class_name`` (created if new); give at least one modality.
+
+    Values must already be raw samples (see `mmdemo.io` to decode files and
+    `mmdemo.features.prepare_audio` to bring audio to the dataset's rate).
+
+    Examples
+    --------
+    >>> ds = add_sample(empty_dataset(), "cat", text="meow")
+    >>> ds.n_samples, ds.modalities
+    (1, ['text'])
+    """
+    unknown = [m for m in values if m not in MODALITIES]
+    if unknown:
+        raise DatasetError(f"Unknown modality {', '.join(unknown)}; use {', '.join(MODALITIES)}.")
+    if all(v is None for v in values.values()):
+        raise DatasetError("A sample needs at least one of: image, audio, text.")
+    if dataset.n_samples >= MAX_SAMPLES:
+        raise DatasetError(f"A dataset built in the app can hold up to {MAX_SAMPLES:,} samples.")
+    ds = dataset if class_name in dataset.class_names else add_class(dataset, class_name)
+    c = ds.class_names.index(class_name)
+    data = {m: [*ds.data.get(m, [None] * ds.n_samples), values.get(m)] for m in MODALITIES}
+    sid = sample_id or f"{class_name}/{int((ds.y == c).sum()) + 1:03d}"
+    return MultimodalDataset(
+        name=ds.name,
+        data=data,
+        y=np.r_[ds.y, c].astype(int),
+        class_names=list(ds.class_names),
+        sample_rate=ds.sample_rate,
+        pairing="instance",
+        description=ds.description,
+        sample_ids=[*ds.sample_ids, sid],
+    )
+
+
+def remove_sample(dataset: MultimodalDataset, index: int) -> MultimodalDataset:
+    """A copy without the sample at ``index`` (its class stays, even if now empty)."""
+    if not 0 <= index < dataset.n_samples:
+        raise DatasetError(f"There is no sample number {index}; the dataset has {dataset.n_samples}.")
+    return dataset.subset(np.delete(np.arange(dataset.n_samples), index))
+
+
+def remove_class(dataset: MultimodalDataset, name: str) -> MultimodalDataset:
+    """A copy without class ``name`` and its samples; the other classes keep their order."""
+    if name not in dataset.class_names:
+        raise DatasetError(f"There is no class called {name!r}.")
+    c = dataset.class_names.index(name)
+    keep = np.flatnonzero(dataset.y != c)
+    out = dataset.subset(keep)
+    out.y = np.where(out.y > c, out.y - 1, out.y)
+    out.class_names = [n for n in dataset.class_names if n != name]
+    return out
+
+
+def add_files(
+    dataset: MultimodalDataset, class_name: str, files: list[tuple[str, bytes]]
+) -> tuple[MultimodalDataset, list[str]]:
+    """A copy with the uploaded ``files`` (name, bytes) added to ``class_name``; and the problems found.
+
+    Files sharing a stem ("cat1.png" and "cat1.wav") become one multimodal
+    sample, as in the folder format. A file that cannot be read is reported
+    and skipped; the others are still added. Audio is brought to the
+    dataset's sample rate (mono, trimmed, normalised).
+
+    Examples
+    --------
+    >>> ds, problems = add_files(empty_dataset(), "cat", [("a.txt", b"meow"), ("b.txt", b"")])
+    >>> ds.n_samples, problems
+    (1, ['b.txt: the file is empty (0 bytes).'])
+    """
+    from pathlib import PurePath
+
+    from mmdemo.errors import InputError
+    from mmdemo.features.audio import prepare_audio
+    from mmdemo.io import decode_file
+
+    _check_class_name(class_name)
+    problems: list[str] = []
+    samples: dict[str, dict[str, Any]] = {}
+    for name, data in files:
+        try:
+            modality, value = decode_file(data, name)
+            if modality == "audio":
+                value = prepare_audio(value[0], sr=value[1], target_sr=dataset.sample_rate)
+        except InputError as exc:
+            problems.append(str(exc))
+            continue
+        stem = PurePath(name).stem
+        entry = samples.setdefault(stem, {})
+        if modality in entry:
+            problems.append(f"{name}: skipped, sample {stem!r} already has {modality}.")
+            continue
+        entry[modality] = value
+    for stem, values in samples.items():
+        dataset = add_sample(dataset, class_name, sample_id=f"{class_name}/{stem}", **values)
+    return dataset, problems
