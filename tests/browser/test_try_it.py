@@ -29,11 +29,8 @@ def test_record_a_word_with_the_microphone(media_page, app_url):
     page.wait_for_timeout(2500)
     page.get_by_role("button", name=re.compile("Stop recording", re.I)).first.click()
     wait_idle(page, after_action=True)
-    assert _prediction(page)  # a label is shown for the recording
-    assert (
-        page.get_by_text("Trimmed, normalised clip").count() >= 1
-        or page.locator("[data-testid='stPlotlyChart']").count() >= 2
-    )
+    assert _prediction(page) == "3"  # the fake microphone plays a held-out clip of "three"
+    page.get_by_text("Trimmed, normalised clip").first.wait_for()
     assert no_exception(page)
 
 
@@ -68,5 +65,5 @@ def test_draw_a_digit_on_the_canvas(media_page, app_url):
     wait_idle(page, after_action=True)
     label = _prediction(page)
     assert label in {str(d) for d in range(10)}
-    assert page.get_by_text("8x8 digit form").count() >= 1
+    page.get_by_text("8x8 digit form").first.wait_for()  # the picture of what the model sees
     assert no_exception(page)
