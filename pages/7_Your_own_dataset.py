@@ -31,9 +31,9 @@ with guard():
     ds = state.get("user_dataset")
     if ds is None:
         new_tab, import_tab = st.tabs(["Start a new dataset", "Import a zip"])
-        with new_tab:
+        with new_tab, st.form("own_create_form", border=False):
             name = st.text_input("Dataset name", "my-dataset", key="own_name")
-            if st.button("Create", type="primary", key="own_create"):
+            if st.form_submit_button("Create", type="primary", key="own_create"):
                 set_user_dataset(empty_dataset(name.strip() or "my-dataset"))
                 st.rerun()
         with import_tab:
@@ -51,16 +51,19 @@ with guard():
 
     st.subheader(f"{ds.name}: {ds.n_samples} samples in {ds.n_classes} classes")
     for line in st.session_state.pop("own_problems", []) or []:
-        st.warning(line)
+        st.warning(line)  # files of an imported zip that were skipped
+    for line in st.session_state.pop("own_errors", []) or []:
+        st.error(line, icon="⚠️")  # uploaded files that were not added
     if ds.n_samples:
         st.dataframe(ds.counts(), width="content")
 
-    a, b = st.columns([3, 1], vertical_alignment="bottom")
-    new_class = a.text_input("New class name", key=f"own_class_{nonce}", placeholder="e.g. cat, 7, happy")
-    if b.button("Add class", key="own_add_class", width="stretch"):
-        set_user_dataset(add_class(ds, new_class))
-        _clear_inputs()
-        st.rerun()
+    # A form sends the name and the click together, so a fast click never meets an uncommitted name.
+    with st.form("own_class_form", clear_on_submit=True, border=False):
+        a, b = st.columns([3, 1], vertical_alignment="bottom")
+        new_class = a.text_input("New class name", key="own_class", placeholder="e.g. cat, 7, happy")
+        if b.form_submit_button("Add class", key="own_add_class", width="stretch"):
+            set_user_dataset(add_class(ds, new_class))
+            st.rerun()
 
     if not ds.n_classes:
         st.info("Add at least two classes to start collecting samples.", icon="👆")
@@ -81,7 +84,7 @@ with guard():
             updated, problems = add_files(ds, target, [(f.name, f.getvalue()) for f in files])
             added = updated.n_samples - ds.n_samples
             set_user_dataset(updated)
-            state.put("own_problems", problems)
+            state.put("own_errors", problems)
             state.put("own_added", f"Added {added} sample(s) to class {target}.")
             _clear_inputs()
             st.rerun()

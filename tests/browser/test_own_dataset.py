@@ -35,10 +35,15 @@ def _click(page, name: str) -> None:
 
 
 def _type(page, label: str, text: str) -> None:
-    box = page.get_by_label(label).first
+    box = page.get_by_role("textbox", name=label).first
     box.fill(text)
     box.press("Enter")
     wait_idle(page, after_action=True)
+
+
+def _fill(page, label: str, text: str) -> None:
+    """Type into a form's field; the form's button then sends it."""
+    page.get_by_role("textbox", name=label).first.fill(text)
 
 
 def _select(page, label: str, option: str) -> None:
@@ -49,7 +54,7 @@ def _select(page, label: str, option: str) -> None:
 
 def _create(page, app_url: str, name: str) -> None:
     open_page(page, f"{app_url}/Your_own_dataset")
-    _type(page, "Dataset name", name)
+    _fill(page, "Dataset name", name)
     _click(page, "Create")
 
 
@@ -57,7 +62,7 @@ def test_build_train_export_and_reimport(media_page, app_url, tmp_path):
     page = media_page
     _create(page, app_url, "class-project")
     for cls in CLASSES:
-        _type(page, "New class name", cls)
+        _fill(page, "New class name", cls)
         _click(page, "Add class")
     for k, (cls, words) in enumerate(CLASSES.items()):
         _select(page, "to class", cls)
@@ -108,6 +113,8 @@ def test_build_train_export_and_reimport(media_page, app_url, tmp_path):
     wait_idle(page, after_action=True)
     page.get_by_text("Predicting with").first.wait_for()
     assert "trained in this session" in page.locator("[data-testid='stAlert']").first.inner_text()
+    _type(page, "Text", "meow 2")
+    page.get_by_text("Prediction: cat").wait_for()
     assert no_exception(page)
 
 
@@ -116,7 +123,7 @@ def test_two_sessions_never_see_each_others_data(browser, app_url):
     b = browser.new_context().new_page()
     try:
         _create(a, app_url, "secret-of-a")
-        _type(a, "New class name", "alpha")
+        _fill(a, "New class name", "alpha")
         _click(a, "Add class")
         a.get_by_text("secret-of-a: 0 samples in 1 classes").wait_for()
 

@@ -67,3 +67,24 @@ def test_draw_a_digit_on_the_canvas(media_page, app_url):
     assert label in {str(d) for d in range(10)}
     page.get_by_text("8x8 digit form").first.wait_for()  # the picture of what the model sees
     assert no_exception(page)
+
+
+def test_bad_files_show_a_clear_error_and_the_session_carries_on(page, app_url):
+    from tests.data.make_bad_inputs import CASES
+
+    cases = {c.name: c for c in CASES}
+    open_page(page, f"{app_url}/Try_it_yourself")
+    page.get_by_role("textbox", name="Text").first.fill("sieben")
+    page.get_by_role("textbox", name="Text").first.press("Enter")
+    wait_idle(page, after_action=True)
+    assert _prediction(page) == "7"
+    uploads = page.locator("[data-testid='stFileUploaderDropzoneInput']")
+    for name in ("html-named.png", "huge-20000x20000.png", "truncated.jpg"):
+        case = cases[name]
+        uploads.first.set_input_files({"name": name, "mimeType": "image/png", "buffer": case.make()})
+        wait_idle(page, after_action=True)
+        alert = page.locator("[data-testid='stAlertContentError']").first
+        alert.wait_for()
+        assert name in alert.inner_text() and case.expect in alert.inner_text()
+        assert _prediction(page) == "7"  # the typed text still predicts: nothing lost
+        assert no_exception(page)
