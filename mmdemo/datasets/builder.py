@@ -126,40 +126,31 @@ def add_files(
 ) -> tuple[MultimodalDataset, list[str]]:
     """A copy with the uploaded ``files`` (name, bytes) added to ``class_name``; and the problems found.
 
-    Files sharing a stem ("cat1.png" and "cat1.wav") become one multimodal
-    sample, as in the folder format. A file that cannot be read is reported
-    and skipped; the others are still added. Audio is brought to the
-    dataset's sample rate (mono, trimmed, normalised).
+    The files are read as one class folder of the folder format: files
+    sharing a stem ("cat1.png" and "cat1.wav") become one multimodal sample.
+    A file that cannot be read is reported and skipped; the others are still
+    added. Audio is brought to the dataset's sample rate (mono, trimmed,
+    normalised).
 
     Examples
     --------
     >>> ds, problems = add_files(empty_dataset(), "cat", [("a.txt", b"meow"), ("b.txt", b"")])
     >>> ds.n_samples, problems
-    (1, ['b.txt: the file is empty (0 bytes).'])
+    (1, ['cat/b.txt: the file is empty (0 bytes). (skipped)'])
     """
     from pathlib import PurePath
 
-    from mmdemo.errors import InputError
-    from mmdemo.features.audio import prepare_audio
-    from mmdemo.io import decode_file
+    from mmdemo.datasets.layout import build_dataset, plan_layout
 
-    _check_class_name(class_name)
-    problems: list[str] = []
-    samples: dict[str, dict[str, Any]] = {}
-    for name, data in files:
-        try:
-            modality, value = decode_file(data, name)
-            if modality == "audio":
-                value = prepare_audio(value[0], sr=value[1], target_sr=dataset.sample_rate)
-        except InputError as exc:
-            problems.append(str(exc))
-            continue
-        stem = PurePath(name).stem
-        entry = samples.setdefault(stem, {})
-        if modality in entry:
-            problems.append(f"{name}: skipped, sample {stem!r} already has {modality}.")
-            continue
-        entry[modality] = value
-    for stem, values in samples.items():
-        dataset = add_sample(dataset, class_name, sample_id=f"{class_name}/{stem}", **values)
+    class_name = _check_class_name(class_name)
+    layout = plan_layout([(f"{class_name}/{PurePath(name).name}", False, data) for name, data in files])
+    try:
+        new, problems = build_dataset(
+            layout, lambda f: f.handle, name=dataset.name, source="the upload", sample_rate=dataset.sample_rate
+        )
+    except DatasetError as exc:
+        return dataset, [str(exc)]
+    for i in range(new.n_samples):
+        values = {m: new.value(m, i) for m in MODALITIES}
+        dataset = add_sample(dataset, class_name, sample_id=new.sample_ids[i], **values)
     return dataset, problems
