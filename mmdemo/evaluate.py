@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
+from itertools import combinations
 
 import numpy as np
 from sklearn.metrics import accuracy_score, confusion_matrix, f1_score
@@ -14,7 +15,15 @@ from mmdemo.errors import DatasetError, ParameterError
 from mmdemo.fusion import FUSIONS
 from mmdemo.model import FeatureCache, MultimodalModel
 
-__all__ = ["Result", "split_indices", "train_and_evaluate", "compare", "cross_validate", "score_model"]
+__all__ = [
+    "Result",
+    "split_indices",
+    "train_and_evaluate",
+    "compare",
+    "cross_validate",
+    "score_model",
+    "missing_modality_report",
+]
 
 
 @dataclass
@@ -124,8 +133,12 @@ def train_and_evaluate(
     seed: int = 0,
     feature_cache: FeatureCache | None = None,
     fit_unimodal: bool = True,
+    fit_missing: bool = True,
 ) -> tuple[Result, MultimodalModel]:
     """Fit one method on a seeded stratified split and score it on the held-out part.
+
+    ``fit_unimodal`` and ``fit_missing`` are passed to `MultimodalModel.fit`:
+    skip them when only the fused score is needed.
 
     Examples
     --------
@@ -137,7 +150,7 @@ def train_and_evaluate(
     modalities = list(modalities or dataset.modalities)
     train, test = split_indices(dataset.y, test_size=test_size, seed=seed, class_names=dataset.class_names)
     model = MultimodalModel(modalities, features=features, fusion=fusion, classifier=classifier, random_state=seed)
-    model.fit(dataset, train, feature_cache=feature_cache, fit_unimodal=fit_unimodal)
+    model.fit(dataset, train, feature_cache=feature_cache, fit_unimodal=fit_unimodal, fit_missing=fit_missing)
     X = model._X_cache
     scores = score_model(model, X, dataset.y, test)
     per_modality = _unimodal_accuracy(model, X, dataset.y, test)
@@ -195,6 +208,7 @@ def compare(
             seed=seed,
             feature_cache=cache,
             fit_unimodal=per_modality is None,
+            fit_missing=False,
         )
         if per_modality is None:
             per_modality = result.per_modality
@@ -225,6 +239,90 @@ def cross_validate(
     scores = []
     for train, test in folds.split(np.zeros(dataset.n_samples), dataset.y):
         model = MultimodalModel(modalities, features=features, fusion=fusion, classifier=classifier, random_state=seed)
-        model.fit(dataset, train, feature_cache=cache, fit_unimodal=False)
+        model.fit(dataset, train, feature_cache=cache, fit_unimodal=False, fit_missing=False)
         scores.append(score_model(model, model._X_cache, dataset.y, test)["accuracy"])
     return {"mean": float(np.mean(scores)), "std": float(np.std(scores)), "folds": [round(s, 4) for s in scores]}
+
+
+def missing_modality_report(
+    dataset: MultimodalDataset,
+    *,
+    fusions: Sequence[str] | None = None,
+    strategies: Sequence[str] | None = None,
+    classifier: str = "logreg",
+    test_size: float = 0.25,
+    seed: int = 0,
+    feature_cache: FeatureCache | None = None,
+) -> list[dict]:
+    """Accuracy of every fusion method and missing-modality strategy when modalities go missing at test time.
+
+    Each fusion method is trained once on the split with every modality. On
+    the held-out rows each modality is then blanked out in turn (and, with 3
+    modalities, each pair, so that one remains), and each strategy of
+    `mmdemo.crossmodal.missing.MISSING_STRATEGIES` scores the result. A row
+    with nothing missing (strategy ``"none"``) per fusion method, and the
+    unimodal models on the same split (fusion ``"single"``), are there to
+    compare with. A held-out sample that has none of the remaining modalities
+    is left out of that row's ``n_test``.
+
+    Returns
+    -------
+    list of dict with keys ``fusion``, ``missing`` and ``present`` (modalities
+    joined by "+", ``missing="none"`` when nothing is), ``strategy``,
+    ``accuracy`` and ``n_test``.
+
+    Examples
+    --------
+    >>> from mmdemo.datasets import make_xor_shapes
+    >>> rows = missing_modality_report(make_xor_shapes(120), fusions=["late"], strategies=["fallback"])
+    >>> [(r["fusion"], r["missing"], r["strategy"]) for r in rows]  # doctest: +NORMALIZE_WHITESPACE
+    [('late', 'none', 'none'), ('late', 'image', 'fallback'), ('late', 'audio', 'fallback'),
+     ('single', 'audio', 'none'), ('single', 'image', 'none')]
+    """
+    from mmdemo.crossmodal.missing import MISSING_STRATEGIES, check_missing_strategy  # it imports this module
+
+    modalities = dataset.modalities
+    if len(modalities) < 2:
+        raise DatasetError(f"Dataset {dataset.name!r} has one modality only: nothing can go missing.")
+    fusions = list(fusions or FUSIONS)
+    strategies = [check_missing_strategy(s) for s in (strategies or MISSING_STRATEGIES)]
+    train, test = split_indices(dataset.y, test_size=test_size, seed=seed, class_names=dataset.class_names)
+    cache: FeatureCache = feature_cache if feature_cache is not None else {}
+    blanked = [list(c) for r in range(1, len(modalities)) for c in combinations(modalities, r)]
+    y = dataset.y
+
+    def row(fusion: str, missing: Sequence[str], strategy: str, proba: np.ndarray, rows: np.ndarray) -> dict:
+        return {
+            "fusion": fusion,
+            "missing": "+".join(missing) or "none",
+            "present": "+".join(m for m in modalities if m not in missing),
+            "strategy": strategy,
+            "accuracy": round(float(accuracy_score(y[rows], np.argmax(proba, axis=1))), 4) if len(rows) else None,
+            "n_test": int(len(rows)),
+        }
+
+    out: list[dict] = []
+    baselines: list[dict] = []
+    for fusion in fusions:
+        model = MultimodalModel(modalities, fusion=fusion, classifier=classifier, random_state=seed)
+        model.fit(dataset, train, feature_cache=cache)
+        X = model._X_cache[test]
+        have = ~np.isnan(X).all(axis=1)
+        out.append(row(fusion, [], "none", model._proba(X[have]), test[have]))
+        for missing in blanked:
+            Xm = X.copy()
+            for m in missing:
+                a, b = model.blocks_[m]
+                Xm[:, a:b] = np.nan
+            have = ~np.isnan(Xm).all(axis=1)
+            for strategy in strategies:
+                out.append(row(fusion, missing, strategy, model._proba(Xm[have], missing=strategy), test[have]))
+        if baselines:
+            continue  # the unimodal models are the same for every fusion method
+        for m, est in model.unimodal_.items():
+            a, b = model.blocks_[m]
+            have = ~np.isnan(X[:, a:b]).all(axis=1)
+            proba = np.zeros((int(have.sum()), len(model.class_names_)))
+            proba[:, est.classes_] = est.predict_proba(X[have, a:b])
+            baselines.append(row("single", [o for o in modalities if o != m], "none", proba, test[have]))
+    return out + baselines

@@ -86,6 +86,13 @@ class MultimodalModel:
     Besides the fused classifier it fits one classifier per modality on the
     same training rows, to show each modality's own evidence.
 
+    A sample with a modality missing is predicted with one of the strategies
+    of `mmdemo.crossmodal.missing.MISSING_STRATEGIES`, chosen per call
+    (``missing=``): ``"fusion default"`` (what the fusion method does itself),
+    ``"mean"``, ``"fallback"`` (a model of exactly the present modalities) or
+    ``"shared space"`` (the missing features predicted from the present ones).
+    The pieces the last three need are fitted in `fit` (``fit_missing=True``).
+
     Parameters
     ----------
     modalities : sequence of str
@@ -102,6 +109,8 @@ class MultimodalModel:
     Attributes
     ----------
     class_names_, sample_rate_, featurizers_, blocks_, estimator_, unimodal_, fit_seconds_
+    missing_ : dict of str -> fitted estimator
+        Strategy name -> its fitted piece (empty when fitted with ``fit_missing=False``).
 
     Examples
     --------
@@ -110,6 +119,8 @@ class MultimodalModel:
     >>> model = MultimodalModel(["image", "audio"], fusion="tensor").fit(ds)
     >>> model.predict_sample(image=ds.data["image"][0], audio=(ds.data["audio"][0], 8000))["label"] in ds.class_names
     True
+    >>> model.predict_sample(image=ds.data["image"][0], missing="fallback")["missing_strategy"]
+    'fallback: image model'
     """
 
     def __init__(
@@ -138,12 +149,18 @@ class MultimodalModel:
         *,
         feature_cache: FeatureCache | None = None,
         fit_unimodal: bool = True,
+        fit_missing: bool = True,
     ) -> MultimodalModel:
         """Fit on ``dataset`` (only the rows ``indices``, all rows when None).
 
         ``feature_cache`` holds image/audio features of the whole dataset
         between calls (they need no fitting); text features are fitted on the
         training rows only, so no test vocabulary leaks into training.
+        ``fit_unimodal`` fits one classifier per modality (each modality's own
+        evidence); ``fit_missing`` fits what the missing-modality strategies
+        other than "fusion default" need (the fallback models of each subset of
+        two modalities or more, reusing the unimodal ones, and the imputation
+        regressions). Both may be skipped when only the fused score matters.
         """
         if not self.modalities:
             raise ParameterError("Choose at least one modality.")
@@ -153,10 +170,15 @@ class MultimodalModel:
         make_classifier(self.classifier)  # validates the name before any work
         idx = np.arange(dataset.n_samples) if indices is None else np.asarray(indices, dtype=int)
         with threadpool_limits(limits=1, user_api="blas"):
-            return self._fit(dataset, idx, feature_cache, fit_unimodal)
+            return self._fit(dataset, idx, feature_cache, fit_unimodal, fit_missing)
 
     def _fit(
-        self, dataset: MultimodalDataset, idx: np.ndarray, feature_cache: FeatureCache | None, fit_unimodal: bool
+        self,
+        dataset: MultimodalDataset,
+        idx: np.ndarray,
+        feature_cache: FeatureCache | None,
+        fit_unimodal: bool,
+        fit_missing: bool,
     ) -> MultimodalModel:
         # One BLAS thread: these problems are small, and on 2 cores a second
         # thread made logistic regression ~7x slower (and the server is shared).
@@ -176,6 +198,19 @@ class MultimodalModel:
                     "single", make_classifier(self.classifier, random_state=self.random_state), {m: (0, b - a)}
                 )
                 self.unimodal_[m] = single.fit(X[rows, a:b], y[rows])
+        self.missing_ = {}
+        if fit_missing and len(self.modalities) > 1:
+            from mmdemo.crossmodal.missing import fit_missing_strategies  # mmdemo.crossmodal imports this module
+
+            self.missing_ = fit_missing_strategies(
+                X[idx],
+                y[idx],
+                self.blocks_,
+                fusion=self.fusion,
+                classifier=make_classifier(self.classifier, random_state=self.random_state),
+                prefitted={"+".join(self.modalities): self.estimator_, **self.unimodal_},
+                random_state=self.random_state,
+            )
         self._X_cache = X  # features of the dataset just fitted, for evaluation without recomputing
         return self
 
@@ -221,19 +256,49 @@ class MultimodalModel:
         parts = [modality_features(self.featurizers_[m], list(data.get(m, [None] * n))) for m in self.modalities]
         return np.hstack(parts)
 
-    def predict_proba(self, data: Mapping[str, Sequence[Any]]) -> np.ndarray:
-        """Fused class probabilities of raw samples; shape=(n, n_classes)."""
-        return self._proba(self.transform_raw(data))
+    def predict_proba(self, data: Mapping[str, Sequence[Any]], *, missing: str = "fusion default") -> np.ndarray:
+        """Fused class probabilities of raw samples; shape=(n, n_classes).
 
-    def _proba(self, X: np.ndarray) -> np.ndarray:
-        proba = self.estimator_.predict_proba(X)
+        ``missing`` names the strategy for samples that lack a modality (one
+        of `mmdemo.crossmodal.missing.MISSING_STRATEGIES`); a sample with no
+        modality at all raises `InputError`.
+        """
+        return self._proba(self.transform_raw(data), missing=missing)
+
+    def _proba(self, X: np.ndarray, *, missing: str = "fusion default") -> np.ndarray:
+        """Class probabilities of a feature matrix, with ``missing`` for rows that lack a modality."""
+        from mmdemo.crossmodal.missing import check_missing_strategy, present_modalities
+
+        check_missing_strategy(missing)
+        present = present_modalities(X, self.blocks_)
+        empty = np.flatnonzero(~present.any(axis=1))
+        if len(empty):
+            rows = ", ".join(str(i) for i in empty[:5]) + (" …" if len(empty) > 5 else "")
+            raise InputError(f"Sample(s) {rows} have none of {', '.join(self.modalities)}: give at least one.")
+        est = self.estimator_
+        if missing != "fusion default" and not present.all():
+            piece = self._missing_piece(missing)
+            if missing == "fallback":
+                est = piece
+            else:
+                X = piece.transform(X)
         out = np.zeros((len(X), len(self.class_names_)))
-        out[:, self.estimator_.classes_] = proba
+        out[:, est.classes_] = est.predict_proba(X)
         return out
 
-    def predict(self, data: Mapping[str, Sequence[Any]]) -> np.ndarray:
-        """Class index of each raw sample."""
-        return np.argmax(self.predict_proba(data), axis=1)
+    def _missing_piece(self, missing: str) -> Any:
+        """The fitted piece behind a strategy, or a `ParameterError` saying how to get it."""
+        piece = getattr(self, "missing_", {}).get(missing)
+        if piece is None:
+            raise ParameterError(
+                f"This model has no {missing!r} strategy: it was trained with fit_missing=False "
+                "(or by an older mmdemo). Retrain it, or use 'fusion default'."
+            )
+        return piece
+
+    def predict(self, data: Mapping[str, Sequence[Any]], *, missing: str = "fusion default") -> np.ndarray:
+        """Class index of each raw sample (``missing`` as in `predict_proba`)."""
+        return np.argmax(self.predict_proba(data, missing=missing), axis=1)
 
     @property
     def missing_strategy(self) -> str:
@@ -248,16 +313,20 @@ class MultimodalModel:
         image: np.ndarray | None = None,
         audio: tuple[np.ndarray, int] | None = None,
         text: str | None = None,
+        missing: str = "fusion default",
     ) -> dict[str, Any]:
         """Predict one sample from whatever modalities are given.
 
         ``audio`` is ``(samples, sample_rate)`` at any rate and channel count.
+        ``missing`` is the strategy for the modalities not given (see `predict_proba`).
 
         Returns
         -------
         dict with ``label``, ``probabilities`` (class name -> p), ``per_modality``
         (modality -> class name -> p, for the modalities given), ``used`` (the
-        modalities used) and ``missing_strategy``.
+        modalities used), ``ignored`` and ``missing_strategy``: the strategy
+        name and what it did, e.g. ``"fallback: image+text model"`` or
+        ``"fusion default: mean imputation"``.
         """
         given = {"image": image, "audio": audio, "text": text}
         values: dict[str, Any] = {}
@@ -277,7 +346,7 @@ class MultimodalModel:
         if not values:
             raise InputError(f"Give at least one of: {', '.join(self.modalities)} (this model uses only those).")
         X = self.transform_raw({m: [values.get(m)] for m in self.modalities})
-        proba = self._proba(X)[0]
+        proba = self._proba(X, missing=missing)[0]
         per_modality = {}
         for m, est in self.unimodal_.items():
             if m in values:
@@ -291,10 +360,16 @@ class MultimodalModel:
             "per_modality": per_modality,
             "used": list(values),
             "ignored": ignored,
-            "missing_strategy": self.missing_strategy
-            if len(values) < len(self.modalities)
-            else "none (all modalities given)",
+            "missing_strategy": self._describe_missing(missing, list(values)),
         }
+
+    def _describe_missing(self, missing: str, present: list[str]) -> str:
+        """``"<strategy>: <what it did>"`` for a sample with the modalities ``present``."""
+        if len(present) == len(self.modalities):
+            return "none (all modalities given)"
+        if missing == "fusion default":
+            return f"fusion default: {self.missing_strategy}"
+        return f"{missing}: {self._missing_piece(missing).describe(present)}"
 
     # ------------------------------------------------------------- persistence
     def save(self, path: str | Path) -> Path:

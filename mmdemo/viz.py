@@ -19,7 +19,12 @@ __all__ = [
     "waveform_figure",
     "spectrogram_figure",
     "probability_figure",
+    "shared_space_figure",
+    "correlation_figure",
 ]
+
+_SYMBOLS = {"image": "circle", "audio": "diamond", "text": "square"}
+
 
 _PALETTE = (
     "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd",
@@ -212,4 +217,97 @@ def probability_figure(probabilities: dict[str, float], *, title: str = "") -> g
     )
     fig.update_layout(title=title, xaxis_range=[0, 1.15], height=60 + 26 * len(items), **_LAYOUT)
     fig.update_yaxes(type="category")
+    return fig
+
+
+def shared_space_figure(
+    Za: np.ndarray,
+    Zb: np.ndarray,
+    labels: Sequence[int],
+    class_names: Sequence[str],
+    modalities: tuple[str, str],
+    *,
+    lines: bool = False,
+    hover: Sequence[str] | None = None,
+    title: str = "",
+) -> go.Figure:
+    """Both modalities in one shared space: colour = class, symbol = modality, optional pair lines.
+
+    ``Za`` and ``Zb`` hold the same samples (row i of each is one sample),
+    projected to 2 or 3 dimensions.
+
+    Examples
+    --------
+    >>> fig = shared_space_figure(np.zeros((4, 2)), np.ones((4, 2)), [0, 1, 0, 1], ["a", "b"], ("image", "audio"), lines=True)
+    >>> len(fig.data)  # 2 classes x 2 modalities + the pair lines
+    5
+    """
+    Za, Zb = np.asarray(Za), np.asarray(Zb)
+    labels = np.asarray(labels)
+    three = Za.shape[1] >= 3
+    hover = list(hover) if hover is not None else [""] * len(labels)
+    fig = go.Figure()
+    if lines:
+        xs, ys, zs = [], [], []
+        for a, b in zip(Za, Zb):
+            xs += [a[0], b[0], None]
+            ys += [a[1], b[1], None]
+            zs += [a[2], b[2], None] if three else []
+        style = {
+            "mode": "lines",
+            "line": {"color": "rgba(120,120,120,0.35)", "width": 1},
+            "name": "pairs",
+            "hoverinfo": "skip",
+        }
+        fig.add_trace(go.Scatter3d(x=xs, y=ys, z=zs, **style) if three else go.Scatter(x=xs, y=ys, **style))
+    for modality, Z in zip(modalities, (Za, Zb)):
+        for c, name in enumerate(class_names):
+            idx = np.flatnonzero(labels == c)
+            if len(idx) == 0:
+                continue
+            marker = {
+                "color": class_color(c),
+                "symbol": _SYMBOLS.get(modality, "circle"),
+                "size": 4 if three else 8,
+                "opacity": 0.85,
+            }
+            common = {
+                "mode": "markers",
+                "name": f"{name} · {modality}",
+                "legendgroup": str(name),
+                "marker": marker,
+                "text": [f"class {name} · {modality}<br>{hover[i]}" for i in idx],
+                "hovertemplate": "%{text}<extra></extra>",
+            }
+            if three:
+                fig.add_trace(go.Scatter3d(x=Z[idx, 0], y=Z[idx, 1], z=Z[idx, 2], **common))
+            else:
+                fig.add_trace(go.Scatter(x=Z[idx, 0], y=Z[idx, 1], **common))
+    fig.update_layout(title=title, legend_title="class · modality", **_LAYOUT)
+    return fig
+
+
+def correlation_figure(
+    correlations: Sequence[float], *, title: str = "Canonical correlation per component (training rows)"
+) -> go.Figure:
+    """Bars of the correlation between the two modalities along each shared component.
+
+    Examples
+    --------
+    >>> correlation_figure([0.9, 0.5]).data[0].type
+    'bar'
+    """
+    values = list(correlations)
+    fig = go.Figure(
+        go.Bar(
+            x=[f"{i + 1}" for i in range(len(values))],
+            y=values,
+            text=[f"{v:.2f}" for v in values],
+            textposition="outside",
+            marker_color="#1f77b4",
+        )
+    )
+    fig.update_layout(
+        title=title, xaxis_title="component", yaxis_title="correlation", yaxis_range=[0, 1.1], height=300, **_LAYOUT
+    )
     return fig

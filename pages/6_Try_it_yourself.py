@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from mmdemo.crossmodal import MISSING_STRATEGIES
 from mmdemo.ui.inputs import audio_input, image_input, text_input
 from mmdemo.ui.models import active_model, describe
 from mmdemo.ui.page import guard, setup_page
@@ -55,7 +56,15 @@ with guard():
                 st.markdown("**Character n-grams the model knows**")
                 st.code(" · ".join(value[:60]) or "(none: the model has never seen these letters)", language=None)
 
-    out = model.predict_sample(**given)
+    missing = "fusion default"
+    if len(given) < len(uses):
+        missing = st.selectbox(
+            "A modality is missing: predict by",
+            list(MISSING_STRATEGIES),
+            format_func=lambda k: f"{k} — {MISSING_STRATEGIES[k]}",
+            key="try_missing",
+        )
+    out = model.predict_sample(**given, missing=missing)
     st.subheader(f"Prediction: {out['label']}")
     st.caption(f"Missing-modality strategy: {out['missing_strategy']}. Used: {', '.join(out['used'])}.")
     panels = [("fused", out["probabilities"])] + list(out["per_modality"].items())

@@ -118,7 +118,7 @@ def test_predict_sample_with_every_modality(xor, tensor_model):
 def test_predict_sample_with_one_modality_reports_the_missing_strategy(xor, tensor_model):
     out = tensor_model.predict_sample(image=xor.data["image"][1])
     assert out["used"] == ["image"]
-    assert out["missing_strategy"] == "mean imputation"
+    assert out["missing_strategy"] == "fusion default: mean imputation"
     assert set(out["per_modality"]) == {"image"}
     assert set(out["probabilities"]) == {"agree", "differ"}
     assert sum(out["probabilities"].values()) == pytest.approx(1.0, abs=1e-5)
@@ -127,7 +127,7 @@ def test_predict_sample_with_one_modality_reports_the_missing_strategy(xor, tens
 def test_predict_sample_of_late_fusion_uses_present_modalities(xor, split):
     model = MultimodalModel(["image", "audio"], fusion="late").fit(xor, split[0])
     out = model.predict_sample(audio=(xor.data["audio"][3], 8000))
-    assert out["missing_strategy"] == "present modalities only"
+    assert out["missing_strategy"] == "fusion default: present modalities only"
     # Decided by the audio alone: the fused probabilities are the audio classifier's.
     assert out["probabilities"] == pytest.approx(out["per_modality"]["audio"], abs=1e-3)
 

@@ -60,6 +60,9 @@ def test_typed_text_alone_predicts_and_shows_the_known_ngrams(at):
     assert_clean(at)
     assert prediction(at) == "7"
     assert "present modalities only" in " ".join(c.value for c in at.caption)
+    at.selectbox(key="try_missing").set_value("fallback").run()
+    assert "fallback: text model" in " ".join(c.value for c in at.caption)
+    assert prediction(at) == "7"
     assert "sieb" in at.code[0].value
     titles = [f.layout.title.text for f in figures(at)]
     assert titles == ["Fused model", "text alone"]
