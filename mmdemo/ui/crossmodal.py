@@ -32,9 +32,15 @@ def show_retrieval_metrics(result: SharedSpaceResult) -> None:
     r = result.retrieval
     a, b, c, d = st.columns(4)
     a.metric(
-        "mAP (class-level)", f"{r['mean_average_precision']:.3f}", f"chance {r['chance_map']:.3f}", delta_color="off"
+        "mAP (class-level)",
+        f"{r['mean_average_precision']:.3f}",
+        f"chance {r['chance_map']:.3f}",
+        delta_color="off",
+        delta_arrow="off",
     )
-    b.metric("P@1", f"{r['precision_at_1']:.3f}", f"chance {r['chance_precision']:.3f}", delta_color="off")
+    b.metric(
+        "P@1", f"{r['precision_at_1']:.3f}", f"chance {r['chance_precision']:.3f}", delta_color="off", delta_arrow="off"
+    )
     c.metric("P@5", f"{r['precision_at_5']:.3f}")
     d.metric("P@10", f"{r['precision_at_10']:.3f}")
     st.dataframe(
