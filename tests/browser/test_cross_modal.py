@@ -31,4 +31,8 @@ def test_typed_text_query_shows_an_image_gallery(page, app_url):
     captions = page.locator("text.annotation-text").evaluate_all("els => els.map(e => e.textContent)")  # SVG text
     sevens = [c for c in captions if "class 7" in c]
     assert len(sevens) >= 6, captions
+    page.get_by_role("tab", name="Transfer").click()
+    page.get_by_text("text → image (transfer)").first.wait_for()
+    page.get_by_role("tab", name="Shared space").click()
+    page.get_by_text("Canonical correlation per component").first.wait_for()
     assert no_exception(page)
