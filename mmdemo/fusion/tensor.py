@@ -176,4 +176,8 @@ class TensorSketchFusion(_ProjectedBlocks):
             sketch = np.zeros((len(X), self.sketch_dim))
             np.add.at(sketch.T, h, (z * s).T)
             product *= np.fft.rfft(sketch, axis=1)
-        return np.fft.irfft(product, n=self.sketch_dim, axis=1)
+        out = np.fft.irfft(product, n=self.sketch_dim, axis=1)
+        # Sketch slots no product lands in are 0 up to FFT round-off (~1e-16); a later
+        # StandardScaler would blow that noise up to unit variance, so make them exact zeros.
+        out[np.abs(out) < 1e-9] = 0.0
+        return out
