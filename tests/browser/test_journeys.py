@@ -10,7 +10,15 @@ from tests.browser.helpers import wait_idle
 
 pytestmark = pytest.mark.browser
 
-PAGES = ["", "Data_explorer", "Train_and_compare", "Feature_space"]
+PAGES = [
+    "",
+    "Data_explorer",
+    "Train_and_compare",
+    "Feature_space",
+    "Cross_modal_lab",
+    "Try_it_yourself",
+    "Your_own_dataset",
+]
 
 
 @pytest.mark.parametrize("path", PAGES)
