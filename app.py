@@ -23,7 +23,9 @@ spoken word, a text clue — to decide better than any one view alone.
 In this app you can:
 1. **Explore** the data of each modality,
 2. **Train** a classifier on one modality or a fusion of several, and compare the fusion methods on the same held-out split,
-3. **Look** at the feature space each modality and each fusion makes.
+3. **Look** at the feature space each modality and each fusion makes,
+4. **Link** two modalities in a shared space: find the sound that goes with a picture,
+5. **Try** your own drawing, photo, voice or words, and **build** a dataset with your class.
 
 Every number is computed on held-out samples; each page states the seed and the split.
 """
@@ -32,6 +34,9 @@ Every number is computed on held-out samples; each page states the seed and the 
     st.page_link("pages/1_Data_explorer.py", label="Data explorer — see, hear and read the samples", icon="🔎")
     st.page_link("pages/2_Train_and_compare.py", label="Train & compare — fusion methods side by side", icon="🏋️")
     st.page_link("pages/3_Feature_space.py", label="Feature space — 2-D/3-D maps of the features", icon="🗺️")
+    st.page_link("pages/4_Cross_modal_lab.py", label="Cross-modal lab — shared spaces, retrieval, transfer", icon="🔗")
+    st.page_link("pages/6_Try_it_yourself.py", label="Try it yourself — draw, photograph, record or type", icon="✍️")
+    st.page_link("pages/7_Your_own_dataset.py", label="Your own dataset — your class's own samples", icon="🧺")
 
 with right:
     st.subheader("Bundled datasets")
