@@ -150,8 +150,9 @@ def train_and_evaluate(
     modalities = list(modalities or dataset.modalities)
     train, test = split_indices(dataset.y, test_size=test_size, seed=seed, class_names=dataset.class_names)
     model = MultimodalModel(modalities, features=features, fusion=fusion, classifier=classifier, random_state=seed)
-    model.fit(dataset, train, feature_cache=feature_cache, fit_unimodal=fit_unimodal, fit_missing=fit_missing)
-    X = model._X_cache
+    X = model.fit_matrix(
+        dataset, train, feature_cache=feature_cache, fit_unimodal=fit_unimodal, fit_missing=fit_missing
+    )
     scores = score_model(model, X, dataset.y, test)
     per_modality = _unimodal_accuracy(model, X, dataset.y, test)
     if len(modalities) == 1:
@@ -239,8 +240,8 @@ def cross_validate(
     scores = []
     for train, test in folds.split(np.zeros(dataset.n_samples), dataset.y):
         model = MultimodalModel(modalities, features=features, fusion=fusion, classifier=classifier, random_state=seed)
-        model.fit(dataset, train, feature_cache=cache, fit_unimodal=False, fit_missing=False)
-        scores.append(score_model(model, model._X_cache, dataset.y, test)["accuracy"])
+        X = model.fit_matrix(dataset, train, feature_cache=cache, fit_unimodal=False, fit_missing=False)
+        scores.append(score_model(model, X, dataset.y, test)["accuracy"])
     return {"mean": float(np.mean(scores)), "std": float(np.std(scores)), "folds": [round(s, 4) for s in scores]}
 
 
@@ -305,8 +306,7 @@ def missing_modality_report(
     baselines: list[dict] = []
     for fusion in fusions:
         model = MultimodalModel(modalities, fusion=fusion, classifier=classifier, random_state=seed)
-        model.fit(dataset, train, feature_cache=cache)
-        X = model._X_cache[test]
+        X = model.fit_matrix(dataset, train, feature_cache=cache)[test]
         have = ~np.isnan(X).all(axis=1)
         out.append(row(fusion, [], "none", model._proba(X[have]), test[have]))
         for missing in blanked:

@@ -143,6 +143,13 @@ class MultimodalModel:
         return {m: self.features.get(m) or dataset.features.get(m) or DEFAULT_FEATURES[m] for m in self.modalities}
 
     def fit(
+        self, dataset: MultimodalDataset, indices: Sequence[int] | np.ndarray | None = None, **options: Any
+    ) -> MultimodalModel:
+        """Fit on ``dataset`` (only the rows ``indices``, all rows when None); ``options`` as in `fit_matrix`."""
+        self.fit_matrix(dataset, indices, **options)
+        return self
+
+    def fit_matrix(
         self,
         dataset: MultimodalDataset,
         indices: Sequence[int] | np.ndarray | None = None,
@@ -150,8 +157,11 @@ class MultimodalModel:
         feature_cache: FeatureCache | None = None,
         fit_unimodal: bool = True,
         fit_missing: bool = True,
-    ) -> MultimodalModel:
-        """Fit on ``dataset`` (only the rows ``indices``, all rows when None).
+    ) -> np.ndarray:
+        """Fit like `fit` and return the feature matrix of every row of ``dataset``.
+
+        The matrix lets an evaluation score the held-out rows without
+        extracting their features again; the model does not keep it.
 
         ``feature_cache`` holds image/audio features of the whole dataset
         between calls (they need no fitting); text features are fitted on the
@@ -170,20 +180,15 @@ class MultimodalModel:
         make_classifier(self.classifier)  # validates the name before any work
         idx = np.arange(dataset.n_samples) if indices is None else np.asarray(indices, dtype=int)
         with threadpool_limits(limits=1, user_api="blas"):
-            return self._fit(dataset, idx, feature_cache, fit_unimodal, fit_missing)
+            X = self.dataset_matrix(dataset, idx, feature_cache=feature_cache)
+            self._fit_features(X, dataset.y, idx, fit_unimodal, fit_missing)
+        return X
 
-    def _fit(
-        self,
-        dataset: MultimodalDataset,
-        idx: np.ndarray,
-        feature_cache: FeatureCache | None,
-        fit_unimodal: bool,
-        fit_missing: bool,
-    ) -> MultimodalModel:
-        # One BLAS thread: these problems are small, and on 2 cores a second
-        # thread made logistic regression ~7x slower (and the server is shared).
-        X = self.dataset_matrix(dataset, idx, feature_cache=feature_cache)
-        y = dataset.y
+    def _fit_features(
+        self, X: np.ndarray, y: np.ndarray, idx: np.ndarray, fit_unimodal: bool, fit_missing: bool
+    ) -> None:
+        # Called under one BLAS thread: these problems are small, and on 2 cores a
+        # second thread made logistic regression ~7x slower (and the server is shared).
         start = time.perf_counter()
         self.estimator_, self.unimodal_ = None, {}
         fused_rows = idx[~np.isnan(X[idx]).all(axis=1)]
@@ -211,8 +216,6 @@ class MultimodalModel:
                 prefitted={"+".join(self.modalities): self.estimator_, **self.unimodal_},
                 random_state=self.random_state,
             )
-        self._X_cache = X  # features of the dataset just fitted, for evaluation without recomputing
-        return self
 
     def dataset_matrix(
         self, dataset: MultimodalDataset, train_idx: np.ndarray, *, feature_cache: FeatureCache | None = None
@@ -328,20 +331,8 @@ class MultimodalModel:
         name and what it did, e.g. ``"fallback: image+text model"`` or
         ``"fusion default: mean imputation"``.
         """
+        values = self.prepare_inputs(image=image, audio=audio, text=text)
         given = {"image": image, "audio": audio, "text": text}
-        values: dict[str, Any] = {}
-        for m in self.modalities:
-            v = given[m]
-            if v is None:
-                continue
-            if m == "audio":
-                y, sr = v
-                v = prepare_audio(np.asarray(y), sr=int(sr), target_sr=self.sample_rate_)
-                if len(v) == 0:
-                    raise InputError("The recording is empty after trimming silence; speak a little longer.")
-            elif m == "text":
-                v = check_text(str(v))
-            values[m] = v
         ignored = [m for m, v in given.items() if v is not None and m not in self.modalities]
         if not values:
             raise InputError(f"Give at least one of: {', '.join(self.modalities)} (this model uses only those).")
@@ -382,19 +373,41 @@ class MultimodalModel:
         """The skops file as bytes (for a download button)."""
         import skops.io as sio
 
-        return sio.dumps({k: v for k, v in self.__dict__.items() if k != "_X_cache"})
+        return sio.dumps(self.__dict__)
+
+    def prepare_inputs(
+        self, *, image: np.ndarray | None = None, audio: tuple[np.ndarray, int] | None = None, text: str | None = None
+    ) -> dict[str, Any]:
+        """The given inputs this model uses, as raw samples of its dataset's form.
+
+        Audio ``(samples, rate)`` is resampled, mixed down, trimmed and
+        normalised (`prepare_audio`); text is checked (`check_text`); an image
+        is kept as it is (its features prepare it). Unused modalities are left out.
+        """
+        given = {"image": image, "audio": audio, "text": text}
+        out: dict[str, Any] = {}
+        for m in self.modalities:
+            v = given[m]
+            if v is None:
+                continue
+            if m == "audio":
+                v = prepare_audio(np.asarray(v[0]), sr=int(v[1]), target_sr=self.sample_rate_)
+                if len(v) == 0:
+                    raise InputError("The recording is empty after trimming silence; speak a little longer.")
+            elif m == "text":
+                v = check_text(str(v))
+            out[m] = v
+        return out
 
     def prepared(
         self, *, image: np.ndarray | None = None, audio: tuple[np.ndarray, int] | None = None, text: str | None = None
     ) -> dict[str, Any]:
         """What the model sees of each given input: the 8x8 image, the trimmed clip, the known n-grams."""
-        out: dict[str, Any] = {}
-        if image is not None and "image" in self.modalities:
-            out["image"] = prepare_image(image, size=self.image_size_)
-        if audio is not None and "audio" in self.modalities:
-            out["audio"] = prepare_audio(np.asarray(audio[0]), sr=int(audio[1]), target_sr=self.sample_rate_)
-        if text is not None and "text" in self.modalities:
-            out["text"] = self.featurizers_["text"].known_ngrams(text)
+        out = self.prepare_inputs(image=image, audio=audio, text=text)
+        if "image" in out:
+            out["image"] = prepare_image(out["image"], size=self.image_size_)
+        if "text" in out:
+            out["text"] = self.featurizers_["text"].known_ngrams(out["text"])
         return out
 
     @classmethod

@@ -20,10 +20,13 @@ __all__ = [
     "spectrogram_figure",
     "probability_figure",
     "shared_space_figure",
+    "MODALITY_GLYPHS",
     "correlation_figure",
 ]
 
 _SYMBOLS = {"image": "circle", "audio": "diamond", "text": "square"}
+#: The same markers as characters, for titles and captions.
+MODALITY_GLYPHS = {"image": "○", "audio": "◇", "text": "□"}
 
 
 _PALETTE = (

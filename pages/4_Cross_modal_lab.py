@@ -9,9 +9,7 @@ from mmdemo.ui.crossmodal import shared_space, show_gallery, show_missing_table,
 from mmdemo.ui.data import feature_cache
 from mmdemo.ui.inputs import audio_input, image_input, text_input
 from mmdemo.ui.page import guard, pairing_note, setup_page
-from mmdemo.viz import correlation_figure, shared_space_figure
-
-GLYPHS = {"image": "○", "audio": "◇", "text": "□"}  # the marker symbols of shared_space_figure
+from mmdemo.viz import MODALITY_GLYPHS, correlation_figure, shared_space_figure
 
 ds = setup_page(
     "Cross-modal lab",
@@ -60,7 +58,7 @@ with guard():
             (query, target),
             lines=lines,
             hover=hover,
-            title=f"{query} ({GLYPHS[query]}) and {target} ({GLYPHS[target]}) in one {method.upper()} space — {len(result.indices)} held-out samples",
+            title=f"{query} ({MODALITY_GLYPHS[query]}) and {target} ({MODALITY_GLYPHS[target]}) in one {method.upper()} space — {len(result.indices)} held-out samples",
         )
         st.plotly_chart(fig, key="xm_space_chart")
         st.plotly_chart(correlation_figure(result.correlations), key="xm_corr_chart")

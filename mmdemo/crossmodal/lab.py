@@ -11,10 +11,8 @@ from mmdemo.crossmodal.retrieval import cosine_similarity_matrix, retrieval_repo
 from mmdemo.crossmodal.spaces import SHARED_SPACES, make_shared_space
 from mmdemo.crossmodal.transfer import transfer_accuracy
 from mmdemo.datasets.base import MODALITIES, MultimodalDataset
-from mmdemo.errors import DatasetError, InputError, ParameterError
+from mmdemo.errors import DatasetError, ParameterError
 from mmdemo.evaluate import split_indices
-from mmdemo.features import prepare_audio
-from mmdemo.io import check_text
 from mmdemo.model import FeatureCache, MultimodalModel
 
 __all__ = ["MIN_PAIRED_SAMPLES", "SharedSpaceResult", "shared_space_experiment"]
@@ -103,13 +101,7 @@ class SharedSpaceResult:
         ``value`` is an image array, ``(samples, sample_rate)`` audio at any
         rate, or a text; it is prepared as `MultimodalModel.predict_sample` does.
         """
-        if self.query == "audio":
-            samples, rate = value
-            value = prepare_audio(np.asarray(samples), sr=int(rate), target_sr=self.feature_model.sample_rate_)
-            if len(value) == 0:
-                raise InputError("The recording is empty after trimming silence; speak a little longer.")
-        elif self.query == "text":
-            value = check_text(str(value))
+        value = self.feature_model.prepare_inputs(**{self.query: value})[self.query]
         X = self.feature_model.transform_raw({self.query: [value]})
         return self._nearest_targets(self.space.transform_view(X, self.query)[0], k)
 

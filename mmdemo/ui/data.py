@@ -53,9 +53,14 @@ def current_dataset() -> MultimodalDataset:
     return bundled_dataset(name)
 
 
+def _is_bundled(dataset: MultimodalDataset) -> bool:
+    """True for a bundled dataset (shared, read-only), False for the user's own."""
+    return dataset.name in BUNDLED and state.get("dataset_name") != USER_DATASET
+
+
 def feature_cache(dataset: MultimodalDataset) -> FeatureCache:
     """Where this dataset's features are kept: global for bundled data, the session for the user's."""
-    if dataset.name in BUNDLED and state.get("dataset_name") != USER_DATASET:
+    if _is_bundled(dataset):
         return _bundled_features(dataset.name)
     return state.get("user_feature_cache")
 
@@ -74,7 +79,7 @@ def training_data(
     if not levels:
         return dataset, feature_cache(dataset)
     key = tuple(sorted(levels.items()))
-    if dataset.name in BUNDLED and state.get("dataset_name") != USER_DATASET:
+    if _is_bundled(dataset):
         return _corrupted_bundled(dataset.name, key, seed)
     return corrupt_dataset(dataset, levels, seed=seed), {}
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import re
 
 
 def wait_idle(page, *, after_action: bool = False) -> None:
@@ -21,3 +22,40 @@ def open_page(page, url: str) -> None:
 
 def no_exception(page) -> bool:
     return page.locator("[data-testid='stException']").count() == 0 and "Traceback" not in page.content()
+
+
+def click(page, name: str) -> None:
+    """Click the button called ``name`` and wait for the rerun it starts."""
+    page.get_by_role("button", name=name, exact=True).first.click()
+    wait_idle(page, after_action=True)
+
+
+def type_text(page, label: str, text: str) -> None:
+    """Type into a text field and press Enter (which commits it)."""
+    box = page.get_by_role("textbox", name=label).first
+    box.fill(text)
+    box.press("Enter")
+    wait_idle(page, after_action=True)
+
+
+def select(page, label: str, option: str) -> None:
+    """Pick ``option`` in the select box labelled ``label``."""
+    page.get_by_label(label).first.click()
+    page.get_by_role("option", name=option, exact=True).first.click()
+    wait_idle(page, after_action=True)
+
+
+def record_word(page, seconds: float = 2.5) -> None:
+    """Record with the (fake) microphone of the first audio input for ``seconds``."""
+    page.get_by_role("button", name="Record").first.click()
+    page.wait_for_timeout(seconds * 1000)
+    page.get_by_role("button", name=re.compile("Stop recording", re.I)).first.click()
+    wait_idle(page, after_action=True)
+
+
+def take_photo(page) -> None:
+    """Take a photo with the (fake) camera of the first camera input, once it delivers frames."""
+    page.locator("[data-testid='stCameraInput'] video").wait_for()
+    page.wait_for_timeout(2500)
+    page.get_by_role("button", name=re.compile("Take photo", re.I)).first.click()
+    wait_idle(page, after_action=True)

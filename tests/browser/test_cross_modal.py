@@ -4,22 +4,16 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.helpers import no_exception, open_page, wait_idle
+from tests.browser.helpers import no_exception, open_page, select, wait_idle
 
 pytestmark = pytest.mark.browser
-
-
-def _select(page, label: str, option: str) -> None:
-    page.get_by_label(label).first.click()
-    page.get_by_role("option", name=option, exact=True).first.click()
-    wait_idle(page, after_action=True)
 
 
 def test_typed_text_query_shows_an_image_gallery(page, app_url):
     open_page(page, f"{app_url}/Cross_modal_lab")
     page.get_by_text("Canonical correlation per component").first.wait_for(timeout=120_000)
-    _select(page, "Query modality", "text")
-    _select(page, "Target modality", "image")
+    select(page, "Query modality", "text")
+    select(page, "Target modality", "image")
     page.get_by_role("tab", name="Retrieval").click()
     page.get_by_text("my own").first.click()
     wait_idle(page, after_action=True)

@@ -11,7 +11,7 @@ import re
 import pytest
 from PIL import Image, ImageDraw
 
-from tests.browser.helpers import no_exception, open_page, wait_idle
+from tests.browser.helpers import click, no_exception, open_page, record_word, select, take_photo, type_text, wait_idle
 
 pytestmark = pytest.mark.browser
 
@@ -29,33 +29,15 @@ def _png(kind: int) -> bytes:
     return buf.getvalue()
 
 
-def _click(page, name: str) -> None:
-    page.get_by_role("button", name=name, exact=True).first.click()
-    wait_idle(page, after_action=True)
-
-
-def _type(page, label: str, text: str) -> None:
-    box = page.get_by_role("textbox", name=label).first
-    box.fill(text)
-    box.press("Enter")
-    wait_idle(page, after_action=True)
-
-
 def _fill(page, label: str, text: str) -> None:
     """Type into a form's field; the form's button then sends it."""
     page.get_by_role("textbox", name=label).first.fill(text)
 
 
-def _select(page, label: str, option: str) -> None:
-    page.get_by_label(label).first.click()
-    page.get_by_role("option", name=option, exact=True).first.click()
-    wait_idle(page, after_action=True)
-
-
 def _create(page, app_url: str, name: str) -> None:
     open_page(page, f"{app_url}/Your_own_dataset")
     _fill(page, "Dataset name", name)
-    _click(page, "Create")
+    click(page, "Create")
 
 
 def test_build_train_export_and_reimport(media_page, app_url, tmp_path):
@@ -63,9 +45,9 @@ def test_build_train_export_and_reimport(media_page, app_url, tmp_path):
     _create(page, app_url, "class-project")
     for cls in CLASSES:
         _fill(page, "New class name", cls)
-        _click(page, "Add class")
+        click(page, "Add class")
     for k, (cls, words) in enumerate(CLASSES.items()):
-        _select(page, "to class", cls)
+        select(page, "to class", cls)
         files = [
             {"name": f"{cls}{i}.txt", "mimeType": "text/plain", "buffer": f"{words[i % 3]} {i}".encode()}
             for i in range(5)
@@ -74,24 +56,18 @@ def test_build_train_export_and_reimport(media_page, app_url, tmp_path):
         page.locator("[data-testid='stFileUploaderDropzoneInput']").first.set_input_files(files)
         page.get_by_text(f"{cls}4.png").first.wait_for()
         wait_idle(page, after_action=True)
-        _click(page, "Add the files")
+        click(page, "Add the files")
         page.get_by_text(f"Added 5 sample(s) to class {cls}.").wait_for()
 
     # One more sample for "bird" from the fake camera, one from the fake microphone.
     page.get_by_role("tab", name=re.compile("Record, photograph")).click()
-    page.locator("[data-testid='stCameraInput'] video").wait_for()
-    page.wait_for_timeout(2500)
-    page.get_by_role("button", name=re.compile("Take photo", re.I)).first.click()
-    wait_idle(page, after_action=True)
-    page.get_by_role("button", name="Record").first.click()
-    page.wait_for_timeout(2000)
-    page.get_by_role("button", name=re.compile("Stop recording", re.I)).first.click()
-    wait_idle(page, after_action=True)
-    _click(page, "Add this sample")
+    take_photo(page)
+    record_word(page, seconds=2)
+    click(page, "Add this sample")
     page.get_by_text("Added 1 sample to class bird.").wait_for()
     page.get_by_text("class-project: 16 samples in 3 classes").wait_for()
 
-    _click(page, "Train on my dataset")
+    click(page, "Train on my dataset")
     page.locator("[data-testid='stMetricValue']").first.wait_for(timeout=120_000)
     assert float(page.locator("[data-testid='stMetricValue']").first.inner_text()) > 0.34  # chance is 1/3
     assert no_exception(page)
@@ -101,19 +77,19 @@ def test_build_train_export_and_reimport(media_page, app_url, tmp_path):
     exported = tmp_path / "exported.zip"
     download.value.save_as(exported)
 
-    _click(page, "Start over (forget this dataset)")
+    click(page, "Start over (forget this dataset)")
     page.get_by_role("tab", name="Import a zip").click()
     page.locator("[data-testid='stFileUploaderDropzoneInput']").first.set_input_files(str(exported))
     page.get_by_text("exported.zip").first.wait_for()
     wait_idle(page, after_action=True)
-    _click(page, "Import")
+    click(page, "Import")
     page.get_by_text("exported: 16 samples in 3 classes").wait_for()
 
     page.get_by_role("link", name="Try it yourself").click()  # a sidebar link keeps the session; page.goto would not
     wait_idle(page, after_action=True)
     page.get_by_text("Predicting with").first.wait_for()
     assert "trained in this session" in page.locator("[data-testid='stAlert']").first.inner_text()
-    _type(page, "Text", "meow 2")
+    type_text(page, "Text", "meow 2")
     page.get_by_text("Prediction: cat").wait_for()
     assert no_exception(page)
 
@@ -124,7 +100,7 @@ def test_two_sessions_never_see_each_others_data(browser, app_url):
     try:
         _create(a, app_url, "secret-of-a")
         _fill(a, "New class name", "alpha")
-        _click(a, "Add class")
+        click(a, "Add class")
         a.get_by_text("secret-of-a: 0 samples in 1 classes").wait_for()
 
         open_page(b, f"{app_url}/Your_own_dataset")

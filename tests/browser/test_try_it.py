@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from tests.browser.helpers import no_exception, open_page, wait_idle
+from tests.browser.helpers import no_exception, open_page, record_word, take_photo, wait_idle
 
 pytestmark = pytest.mark.browser
 
@@ -25,10 +25,7 @@ def _choose(page, option: str) -> None:
 def test_record_a_word_with_the_microphone(media_page, app_url):
     page = media_page
     open_page(page, f"{app_url}/Try_it_yourself")
-    page.get_by_role("button", name="Record").first.click()
-    page.wait_for_timeout(2500)
-    page.get_by_role("button", name=re.compile("Stop recording", re.I)).first.click()
-    wait_idle(page, after_action=True)
+    record_word(page)
     assert _prediction(page) == "3"  # the fake microphone plays a held-out clip of "three"
     page.get_by_text("Trimmed, normalised clip").first.wait_for()
     assert no_exception(page)
@@ -39,10 +36,7 @@ def test_take_a_photo_with_the_camera(media_page, app_url):
     open_page(page, f"{app_url}/Try_it_yourself")
     _choose(page, "Camera")
     wait_idle(page, after_action=True)
-    page.locator("[data-testid='stCameraInput'] video").wait_for()
-    page.wait_for_timeout(2500)  # let the fake camera deliver frames
-    page.get_by_role("button", name=re.compile("Take photo", re.I)).first.click()
-    wait_idle(page, after_action=True)
+    take_photo(page)
     assert _prediction(page) == "4"
     assert no_exception(page)
 
