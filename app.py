@@ -25,7 +25,8 @@ In this app you can:
 2. **Train** a classifier on one modality or a fusion of several, and compare the fusion methods on the same held-out split,
 3. **Look** at the feature space each modality and each fusion makes,
 4. **Link** two modalities in a shared space: find the sound that goes with a picture,
-5. **Try** your own drawing, photo, voice or words, and **build** a dataset with your class.
+5. **Break** a modality — blur, noise, typos, or take it away — and see which fusion survives, and why some tasks need ⊗,
+6. **Try** your own drawing, photo, voice or words, and **build** a dataset with your class.
 
 Every number is computed on held-out samples; each page states the seed and the split.
 """
@@ -35,6 +36,7 @@ Every number is computed on held-out samples; each page states the seed and the 
     st.page_link("pages/2_Train_and_compare.py", label="Train & compare — fusion methods side by side", icon="🏋️")
     st.page_link("pages/3_Feature_space.py", label="Feature space — 2-D/3-D maps of the features", icon="🗺️")
     st.page_link("pages/4_Cross_modal_lab.py", label="Cross-modal lab — shared spaces, retrieval, transfer", icon="🔗")
+    st.page_link("pages/5_Robustness_lab.py", label="Robustness lab — corrupt a modality; ⊕ vs ⊗", icon="🛡️")
     st.page_link("pages/6_Try_it_yourself.py", label="Try it yourself — draw, photograph, record or type", icon="✍️")
     st.page_link("pages/7_Your_own_dataset.py", label="Your own dataset — your class's own samples", icon="🧺")
 

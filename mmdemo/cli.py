@@ -1,4 +1,4 @@
-"""Command line: ``python -m mmdemo datasets|train|compare|evaluate|predict|retrieve``.
+"""Command line: ``python -m mmdemo datasets|train|compare|evaluate|predict|retrieve|robustness``.
 
 Errors exit with status 2 and exactly one line on stderr naming the problem.
 Warnings (files skipped while reading a dataset, inputs a model ignores) are
@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 
 from mmdemo.classifiers import CLASSIFIERS
-from mmdemo.corrupt import corrupt_dataset, parse_corruption
+from mmdemo.corrupt import CORRUPTIONS, corrupt_dataset, parse_corruption
 from mmdemo.crossmodal import SHARED_SPACES, SharedSpaceResult, shared_space_experiment
 from mmdemo.datasets import BUNDLED, MODALITIES, MultimodalDataset, load_dataset, load_folder, load_zip
 from mmdemo.errors import DatasetError, MMDemoError, ParameterError
@@ -28,6 +28,7 @@ from mmdemo.evaluate import compare, score_model, train_and_evaluate
 from mmdemo.fusion import FUSIONS
 from mmdemo.io import decode_audio, decode_image
 from mmdemo.model import MultimodalModel
+from mmdemo.robustness import DEFAULT_FUSIONS, LEVELS, WHERE, RobustnessCurves, robustness_curves
 
 __all__ = ["main", "build_parser"]
 
@@ -114,6 +115,23 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--test-size", type=float, default=0.25, help="held-out fraction (stratified; default 0.25)")
     p.add_argument("--seed", type=int, default=0, help="seed of the split and the shared space (default 0)")
+    p.add_argument("--json", action="store_true")
+
+    p = sub.add_parser(
+        "robustness", help="accuracy of fusion methods and single modalities as one modality (or all) is corrupted"
+    )
+    _add_data_args(p)
+    p.add_argument("--modality", required=True, choices=[*MODALITIES, "all"], help="what to corrupt")
+    kinds = "; ".join(f"{m}: {', '.join(k)}" for m, k in CORRUPTIONS.items())
+    p.add_argument("--kind", help=f"corruption kind (default: each modality's default) — {kinds}")
+    p.add_argument(
+        "--where", choices=list(WHERE), default="test", help="; ".join(f"{k}: {v}" for k, v in WHERE.items())
+    )
+    p.add_argument("--fusions", default=",".join(DEFAULT_FUSIONS), help=f"comma-separated, from {','.join(FUSIONS)}")
+    p.add_argument("--levels", default=",".join(f"{v:g}" for v in LEVELS), help="comma-separated levels in 0..1")
+    p.add_argument("--classifier", choices=list(CLASSIFIERS), default="logreg")
+    p.add_argument("--test-size", type=float, default=0.25, help="held-out fraction (stratified; default 0.25)")
+    p.add_argument("--seed", type=int, default=0, help="seed of the split, the corruption and the models (default 0)")
     p.add_argument("--json", action="store_true")
     return parser
 
@@ -282,6 +300,53 @@ def _cmd_retrieve(args: argparse.Namespace) -> None:
     _emit(args, result.to_dict(), _retrieval_text(result))
 
 
+def _levels(spec: str) -> list[float]:
+    try:
+        levels = [float(v) for v in spec.split(",") if v.strip()]
+    except ValueError:
+        levels = []
+    if len(levels) < 2 or any(not 0 <= v <= 1 for v in levels) or levels != sorted(set(levels)):
+        raise ParameterError(f"--levels {spec!r}: give two or more increasing levels between 0 and 1, e.g. 0,0.5,1.")
+    return levels
+
+
+def _curves_text(c: RobustnessCurves) -> str:
+    auc = c.auc()
+    kinds = ", ".join(f"{m} {k}" for m, k in c.kinds.items())
+    lines = [
+        f"{c.dataset}: {c.corrupted} corrupted ({kinds}) at {WHERE[c.where]}; {c.classifier}, seed {c.seed}, "
+        f"{c.n_train} train / {c.n_test} held-out samples; chance {c.chance:.3f}",
+        f"{'level':<14}" + "".join(f" {v:>6g}" for v in c.levels) + "     AUC",
+    ]
+    lines += [
+        f"{name:<14}" + "".join(f" {a:6.3f}" for a in acc) + f"   {auc[name]:.3f}" for name, acc in c.curves.items()
+    ]
+    return "\n".join(lines)
+
+
+def _cmd_robustness(args: argparse.Namespace) -> None:
+    ds = _load_data(args)
+    fusions = [f.strip() for f in args.fusions.split(",") if f.strip()]
+    unknown = [f for f in fusions if f not in FUSIONS]
+    if unknown or not fusions:
+        raise ParameterError(f"--fusions: unknown {', '.join(unknown) or '(empty)'}; use some of {', '.join(FUSIONS)}.")
+    mods = ds.modalities if args.modality == "all" else [args.modality]
+    ds.require_modalities(mods)
+    kinds = {m: args.kind for m in mods} if args.kind else None
+    curves = robustness_curves(
+        ds,
+        args.modality,
+        kinds=kinds,
+        levels=_levels(args.levels),
+        where=args.where,
+        fusions=fusions,
+        classifier=args.classifier,
+        test_size=args.test_size,
+        seed=args.seed,
+    )
+    _emit(args, curves.to_dict(), _curves_text(curves))
+
+
 _COMMANDS = {
     "datasets": _cmd_datasets,
     "train": _cmd_train,
@@ -289,6 +354,7 @@ _COMMANDS = {
     "evaluate": _cmd_evaluate,
     "predict": _cmd_predict,
     "retrieve": _cmd_retrieve,
+    "robustness": _cmd_robustness,
 }
 
 

@@ -22,6 +22,9 @@ __all__ = [
     "shared_space_figure",
     "MODALITY_GLYPHS",
     "correlation_figure",
+    "robustness_figure",
+    "decision_regions_figure",
+    "outer_product_figure",
 ]
 
 _SYMBOLS = {"image": "circle", "audio": "diamond", "text": "square"}
@@ -313,4 +316,158 @@ def correlation_figure(
     fig.update_layout(
         title=title, xaxis_title="component", yaxis_title="correlation", yaxis_range=[0, 1.1], height=300, **_LAYOUT
     )
+    return fig
+
+
+#: Line colours of the modalities' own models in curve charts (fused methods use the palette).
+_MODALITY_COLORS = {"image": "#8c564b", "audio": "#7f7f7f", "text": "#bcbd22"}
+
+
+def robustness_figure(curves, *, marker: float | None = None, title: str | None = None) -> go.Figure:
+    """Accuracy against corruption level: fused methods solid, each modality alone dashed, chance dotted.
+
+    ``curves`` is a `mmdemo.robustness.RobustnessCurves`; ``marker`` draws a
+    vertical line at a level (the page's slider), labelled with its value.
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace as NS
+    >>> c = NS(levels=[0, 1], fused={"early": [0.9, 0.5]}, single={"image": [0.8, 0.1]}, chance=0.1,
+    ...        curves={"early": [0.9, 0.5], "image alone": [0.8, 0.1]}, corrupted="image", kinds={"image": "noise"},
+    ...        where="test", auc=lambda: {"early": 0.7, "image alone": 0.45})
+    >>> [t.name for t in robustness_figure(c, marker=0.5).data]
+    ['early · AUC 0.70', 'image alone · AUC 0.45']
+    """
+    auc = curves.auc()
+    fig = go.Figure()
+    for i, (name, acc) in enumerate(curves.curves.items()):
+        m = name.removesuffix(" alone")
+        single = m in curves.single and name != m
+        style = (
+            {"line": {"color": _MODALITY_COLORS.get(m, "#555"), "width": 2, "dash": "dash"},
+             "marker": {"symbol": _SYMBOLS.get(m, "circle")}}
+            if single
+            else {"line": {"color": _PALETTE[i], "width": 3}}
+        )  # fmt: skip
+        fig.add_trace(
+            go.Scatter(
+                x=curves.levels,
+                y=acc,
+                mode="lines+markers",
+                name=f"{name} · AUC {auc[name]:.2f}",
+                hovertemplate=f"{name}<br>level %{{x:.2f}}: accuracy %{{y:.3f}}<extra></extra>",
+                **style,
+            )
+        )
+    fig.add_hline(
+        y=curves.chance,
+        line_dash="dot",
+        line_color="#999",
+        annotation_text=f"chance {curves.chance:.2f}",
+        annotation_position="bottom left",
+    )
+    if marker is not None:
+        fig.add_vline(
+            x=marker,
+            line_color="#d62728",
+            line_width=2,
+            annotation_text=f"your slider: {marker:.1f}",
+            annotation_position="top",
+        )
+    kinds = ", ".join(f"{m} {k}" for m, k in curves.kinds.items())
+    fig.update_layout(
+        title=title or f"Accuracy as {curves.corrupted} is corrupted ({kinds}; at {curves.where} time)",
+        xaxis_title="corruption level",
+        yaxis_title="held-out accuracy",
+        yaxis_range=[0, 1.08],
+        xaxis_range=[min(curves.levels) - 0.03, max(curves.levels) + 0.03],
+        legend={"orientation": "h", "y": -0.2},
+        height=480,
+        **_LAYOUT,
+    )
+    return fig
+
+
+def decision_regions_figure(lesson) -> go.Figure:
+    """One panel per 2-D toy model: its class-probability map and the held-out samples on top.
+
+    ``lesson`` is a `mmdemo.interactions.InteractionLesson`.
+    """
+    from plotly.subplots import make_subplots
+
+    names = list(lesson.regions)
+    fig = make_subplots(
+        rows=1,
+        cols=len(names),
+        subplot_titles=[f"{n}: {lesson.toy_accuracy[n]:.2f} held-out" for n in names],
+        horizontal_spacing=0.04,
+        shared_yaxes=True,
+    )
+    gx, gy = lesson.grid
+    a, b = lesson.modalities
+    for col, name in enumerate(names, start=1):
+        fig.add_trace(
+            go.Heatmap(
+                x=gx,
+                y=gy,
+                z=lesson.regions[name],
+                zmin=0,
+                zmax=1,
+                colorscale=[[0, "#cfe3f5"], [0.5, "#ffffff"], [1, "#fde0c5"]],
+                showscale=False,
+                hovertemplate=f"P({lesson.class_names[1]}) = %{{z:.2f}}<extra></extra>",
+            ),
+            row=1,
+            col=col,
+        )
+        for c, cname in enumerate(lesson.class_names):
+            pts = lesson.s_test[lesson.y_test == c]
+            fig.add_trace(
+                go.Scatter(
+                    x=pts[:, 0],
+                    y=pts[:, 1],
+                    mode="markers",
+                    name=cname,
+                    legendgroup=cname,
+                    showlegend=col == 1,
+                    marker={"color": class_color(c), "size": 7, "line": {"width": 0.5, "color": "white"}},
+                    hovertemplate=f"{cname}<extra></extra>",
+                ),
+                row=1,
+                col=col,
+            )
+        fig.update_xaxes(title_text=f"s_{a} (one number from the {a})", row=1, col=col)
+    fig.update_yaxes(title_text=f"s_{b} (one number from the {b})", row=1, col=1)
+    fig.update_layout(height=420, legend_title="class", **{**_LAYOUT, "margin": {"l": 10, "r": 10, "t": 60, "b": 10}})
+    return fig
+
+
+def outer_product_figure(matrix: np.ndarray, modalities: tuple[str, str], *, title: str = "") -> go.Figure:
+    """A heatmap of a matrix laid out as [z_a;1] ⊗ [z_b;1]: rows z_a,1 … 1, columns z_b,1 … 1.
+
+    Examples
+    --------
+    >>> outer_product_figure(np.outer([1, 2, 1], [3, 1]), ("image", "audio")).data[0].z.shape
+    (3, 2)
+    """
+    m = np.asarray(matrix, dtype=float)
+    a, b = modalities
+    rows = [f"{a} z{i + 1}" for i in range(m.shape[0] - 1)] + ["1"]
+    cols = [f"{b} z{j + 1}" for j in range(m.shape[1] - 1)] + ["1"]
+    limit = float(np.abs(m).max()) or 1.0
+    fig = go.Figure(
+        go.Heatmap(
+            z=m,
+            x=cols,
+            y=rows,
+            zmin=-limit,
+            zmax=limit,
+            colorscale="RdBu",
+            reversescale=True,
+            hovertemplate="%{y} × %{x} = %{z:.2f}<extra></extra>",
+        )
+    )
+    fig.update_layout(title=title, yaxis_autorange="reversed", height=380, **_LAYOUT)
+    fig.update_xaxes(type="category")
+    fig.update_yaxes(type="category")
     return fig

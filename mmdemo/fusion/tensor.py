@@ -58,6 +58,19 @@ class _ProjectedBlocks(TransformerMixin, BaseEstimator):
             out.append(np.hstack([z, np.ones((len(X), 1))]))
         return out
 
+    def factors(self, X) -> list[np.ndarray]:
+        """The per-modality vectors [z_m; 1] whose outer product is fused; each shape=(n, k_m + 1).
+
+        Examples
+        --------
+        >>> X = np.random.default_rng(0).normal(size=(30, 6))
+        >>> [f.shape for f in TensorFusion(blocks={"a": (0, 3), "b": (3, 6)}, n_components=2).fit(X).factors(X)]
+        [(30, 3), (30, 3)]
+        """
+        check_is_fitted(self)
+        X = validate_data(self, X, reset=False, ensure_all_finite="allow-nan", dtype=np.float64)
+        return self._project(X)
+
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.input_tags.allow_nan = True

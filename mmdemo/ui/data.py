@@ -88,3 +88,4 @@ def set_user_dataset(dataset: MultimodalDataset | None) -> None:
     """Store the user's dataset in this session and drop features computed from its previous version."""
     state.put("user_dataset", dataset)
     state.put("user_feature_cache", {})
+    state.put("robust_memo", {})

@@ -15,6 +15,7 @@ DEFAULTS: dict[str, Any] = {
     "user_feature_cache": {},  # features of the user's dataset, this session only
     "trained": None,  # {"result": Result, "model": MultimodalModel, "dataset": name}
     "comparison": None,  # {"results": [Result], "dataset": name, ...}
+    "robust_memo": {},  # Robustness lab labs and curves of the user's dataset, this session only
     "missing_report": None,  # {"dataset": name, "seed": int, "rows": [dict]} from the Cross-modal lab
 }
 

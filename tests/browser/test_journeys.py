@@ -16,6 +16,7 @@ PAGES = [
     "Train_and_compare",
     "Feature_space",
     "Cross_modal_lab",
+    "Robustness_lab",
     "Try_it_yourself",
     "Your_own_dataset",
 ]

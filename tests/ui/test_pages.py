@@ -13,7 +13,7 @@ def test_home_introduces_app_and_links_pages():
     assert "multimodal" in at.title[0].value.lower()
     text = " ".join(m.value for m in at.markdown)
     assert "av-digits" in text and "xor-shapes" in text
-    assert len(at.get("page_link")) == 6
+    assert len(at.get("page_link")) == 7
 
 
 class TestDataExplorer:

@@ -1,0 +1,129 @@
+"""Robustness lab widgets: cached labs and curves, corruption sliders with previews, the ⊕ vs ⊗ lesson."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Sequence
+
+import numpy as np
+import streamlit as st
+
+from mmdemo.corrupt import CORRUPTIONS, DEFAULT_KIND
+from mmdemo.datasets import MultimodalDataset
+from mmdemo.interactions import InteractionLesson, interaction_lesson
+from mmdemo.robustness import RobustnessCurves, RobustnessLab, corruption_spec, curve_levels, robustness_curves
+from mmdemo.ui import state
+from mmdemo.ui.data import _bundled_features, _is_bundled, bundled_dataset, feature_cache
+from mmdemo.viz import image_grid_figure
+
+__all__ = ["robustness_lab", "curves", "corruption_controls", "show_preview", "lesson"]
+
+
+#: Results on bundled data, shared by every session: they are pure functions of bundled data.
+_SHARED: dict[tuple, object] = {}
+_SHARED_LIMIT, _SESSION_LIMIT = 32, 4
+_LOCK = threading.Lock()
+
+
+def _memo(dataset: MultimodalDataset, key: tuple, compute: Callable, label: str):
+    """``compute(progress)`` once per key, with a progress bar while it runs.
+
+    Bundled data: kept for every session. The user's own data: kept in this
+    session only (`set_user_dataset` forgets it when the dataset changes).
+    """
+    if _is_bundled(dataset):
+        store, key, limit = _SHARED, (dataset.name, *key), _SHARED_LIMIT
+    else:
+        store, limit = state.get("robust_memo"), _SESSION_LIMIT
+    if key not in store:
+        bar = st.progress(0.0, text=label)
+        value = compute(lambda k, n, text: bar.progress(k / n, text=f"{label} {text} ({k}/{n})"))
+        bar.empty()
+        with _LOCK:
+            while len(store) >= limit:
+                store.pop(next(iter(store)))
+            store[key] = value
+    return store[key]
+
+
+def robustness_lab(dataset: MultimodalDataset, fusions: Sequence[str], classifier: str, seed: int) -> RobustnessLab:
+    """The lab for these settings, each method trained once on clean data."""
+    return _memo(
+        dataset,
+        ("lab", tuple(fusions), classifier, seed),
+        lambda progress: RobustnessLab(dataset, fusions=fusions, classifier=classifier, seed=seed).fit(
+            feature_cache=feature_cache(dataset), progress=progress
+        ),
+        "Training each method once on clean data:",
+    )
+
+
+def curves(lab: RobustnessLab, corrupted: str, kinds: dict[str, str], where: str) -> RobustnessCurves:
+    """Curves for the chart: from the trained lab at test time, retrained at each level otherwise."""
+    kinds = {m: kinds[m] for m in (lab.modalities if corrupted == "all" else [corrupted])}
+    if where == "test":
+        return lab.curve(corrupted, kinds=kinds)
+    return _memo(
+        lab.dataset,
+        ("curves", corrupted, tuple(sorted(kinds.items())), where, tuple(lab.fusions), lab.classifier, lab.seed),
+        lambda progress: robustness_curves(
+            lab.dataset,
+            corrupted,
+            kinds=kinds,
+            levels=curve_levels(kinds, where),
+            where=where,
+            fusions=lab.fusions,
+            classifier=lab.classifier,
+            seed=lab.seed,
+            feature_cache=feature_cache(lab.dataset),
+            progress=progress,
+        ),
+        "Retraining every method at each corruption level:",
+    )
+
+
+def corruption_controls(modalities: Sequence[str]) -> tuple[dict[str, str], dict[str, float]]:
+    """One column per modality: the kind of corruption and its test-time level; returns (kinds, levels)."""
+    kinds, levels = {}, {}
+    for col, m in zip(st.columns(len(modalities)), modalities):
+        options = list(CORRUPTIONS[m])
+        kinds[m] = col.selectbox(
+            f"{m}: corruption",
+            options,
+            index=options.index(DEFAULT_KIND[m]),
+            format_func=lambda k, m=m: f"{k}: {CORRUPTIONS[m][k]}",
+            key=f"robust_kind_{m}",
+        )
+        levels[m] = col.slider(f"{m}: level", 0.0, 1.0, 0.0, 0.1, key=f"robust_level_{m}")
+    return kinds, levels
+
+
+def show_preview(lab: RobustnessLab, kinds: dict[str, str], levels: dict[str, float], *, n: int = 6) -> None:
+    """What the models see at these settings: held-out samples of each modality after corruption."""
+    spec = {k: v for m in levels for k, v in corruption_spec([m], levels[m], kinds).items()}
+    ds = lab.corrupted_test(spec)
+    rows = np.arange(min(n, ds.n_samples))
+    for col, m in zip(st.columns(len(lab.modalities)), lab.modalities):
+        values = [ds.value(m, int(i)) for i in rows]
+        labels = [ds.class_names[ds.y[i]] for i in rows]
+        col.markdown(f"**{m}** at level {levels[m]:.1f}")
+        present = [(v, c) for v, c in zip(values, labels) if v is not None]
+        if len(present) < len(values):
+            col.caption(f"{len(values) - len(present)} of these {len(values)} samples have no {m} now.")
+        if not present:
+            continue
+        if m == "image":
+            fig = image_grid_figure([v for v, _ in present], [f"class {c}" for _, c in present], columns=3)
+            col.plotly_chart(fig, key=f"robust_preview_{m}")
+        elif m == "audio":
+            clip, c = present[0]
+            col.caption(f"class {c}")
+            col.audio(np.asarray(clip, dtype=np.float32), sample_rate=ds.sample_rate)
+        else:
+            col.markdown("\n".join(f"- `{v}` (class {c})" for v, c in present[:4]))
+
+
+@st.cache_resource(max_entries=4, show_spinner="Training the ⊕ vs ⊗ lesson on xor-shapes…")
+def lesson(seed: int) -> InteractionLesson:
+    """The xor-shapes lesson (bundled data, shared by every session)."""
+    return interaction_lesson(bundled_dataset("xor-shapes"), seed=seed, feature_cache=_bundled_features("xor-shapes"))
