@@ -420,6 +420,19 @@ def decision_regions_figure(lesson) -> go.Figure:
             row=1,
             col=col,
         )
+        fig.add_trace(  # the decision boundary, P = 0.5
+            go.Contour(
+                x=gx,
+                y=gy,
+                z=lesson.regions[name],
+                contours={"start": 0.5, "end": 0.5, "size": 1, "coloring": "lines"},
+                line={"color": "#333", "width": 2},
+                showscale=False,
+                hoverinfo="skip",
+            ),
+            row=1,
+            col=col,
+        )
         for c, cname in enumerate(lesson.class_names):
             pts = lesson.s_test[lesson.y_test == c]
             fig.add_trace(

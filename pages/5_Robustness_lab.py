@@ -107,10 +107,10 @@ with xor_tab, guard():
     st.subheader("Why: the decision regions")
     st.markdown(
         "Squeeze each modality to **one number** — s_image and s_audio, the directions the ⊗ model relies on "
-        "most — and the four combinations become four corners: a checkerboard. "
-        + " · ".join(f"**{k}**: {v}" for k, v in TOY_MODELS.items())
-        + ". Adding evidence gives one straight boundary, which cannot separate a checkerboard; the product "
-        "s_image · s_audio changes sign from corner to corner and can."
+        "most — and the four combinations become four corners: a checkerboard. Three small models see them:\n"
+        + "\n".join(f"- **{k}**: {v}" for k, v in TOY_MODELS.items())
+        + "\n\nAdding evidence up gives one straight boundary (the black line), which cannot separate a "
+        "checkerboard; the product s_image · s_audio changes sign from corner to corner, so ⊗ can."
     )
     st.plotly_chart(decision_regions_figure(xor), key="xor_regions")
 
