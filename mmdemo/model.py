@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import time
 from collections.abc import Mapping, MutableMapping, Sequence
 from pathlib import Path
@@ -19,8 +20,12 @@ from mmdemo.io import check_text
 
 __all__ = ["MultimodalModel", "FeatureCache", "featurize_dataset", "modality_features"]
 
-#: (modality, feature kind) -> feature matrix of a whole dataset, NaN rows where missing.
-FeatureCache = MutableMapping[tuple[str, str], np.ndarray]
+#: (modality, feature kind) -> feature matrix of a whole dataset, NaN rows where missing; and
+#: (modality, kind, "fitted on", digest of the training rows) -> (fitted featurizer, matrix) for
+#: text, whose features are fitted on the training rows (the last few splits are kept).
+FeatureCache = MutableMapping[tuple, Any]
+
+_FITTED_KEPT = 4
 
 _STATELESS = ("image", "audio")
 _TRUSTED_PREFIXES = ("mmdemo.", "sklearn.", "numpy.", "scipy.")
@@ -75,6 +80,14 @@ def featurize_dataset(
     dataset.require_modalities(model.modalities)
     X = model.dataset_matrix(dataset, np.arange(dataset.n_samples), feature_cache=feature_cache)
     return X, dict(model.blocks_)
+
+
+def _remember_fitted(cache: FeatureCache, key: tuple, value: tuple) -> None:
+    """Keep a fitted featurizer and its matrix; forget the oldest beyond `_FITTED_KEPT`."""
+    fitted = [k for k in cache if len(k) == 4 and k[2] == "fitted on"]
+    for old in fitted[: max(0, len(fitted) - _FITTED_KEPT + 1)]:
+        cache.pop(old, None)
+    cache[key] = value
 
 
 class MultimodalModel:
@@ -205,17 +218,54 @@ class MultimodalModel:
                 self.unimodal_[m] = single.fit(X[rows, a:b], y[rows])
         self.missing_ = {}
         if fit_missing and len(self.modalities) > 1:
-            from mmdemo.crossmodal.missing import fit_missing_strategies  # mmdemo.crossmodal imports this module
+            self._fit_missing(X[idx], y[idx])
 
-            self.missing_ = fit_missing_strategies(
-                X[idx],
-                y[idx],
-                self.blocks_,
-                fusion=self.fusion,
-                classifier=make_classifier(self.classifier, random_state=self.random_state),
-                prefitted={"+".join(self.modalities): self.estimator_, **self.unimodal_},
-                random_state=self.random_state,
-            )
+    def _fit_missing(self, X: np.ndarray, y: np.ndarray) -> None:
+        from mmdemo.crossmodal.missing import fit_missing_strategies  # mmdemo.crossmodal imports this module
+
+        self.missing_ = fit_missing_strategies(
+            X,
+            y,
+            self.blocks_,
+            fusion=self.fusion,
+            classifier=make_classifier(self.classifier, random_state=self.random_state),
+            prefitted={"+".join(self.modalities): self.estimator_, **self.unimodal_},
+            random_state=self.random_state,
+        )
+
+    def add_missing_strategies(
+        self,
+        dataset: MultimodalDataset,
+        indices: Sequence[int] | np.ndarray,
+        *,
+        feature_cache: FeatureCache | None = None,
+    ) -> MultimodalModel:
+        """Fit the missing-modality pieces later, for a model fitted with ``fit_missing=False``.
+
+        ``dataset`` and ``indices`` must be the training data and rows of the
+        model's fit; the result is the same as fitting with ``fit_missing=True``.
+
+        Examples
+        --------
+        >>> from mmdemo.datasets import make_xor_shapes
+        >>> ds = make_xor_shapes(120)
+        >>> model = MultimodalModel(["image", "audio"]).fit(ds, fit_missing=False)
+        >>> sorted(model.add_missing_strategies(ds, range(120)).missing_)
+        ['fallback', 'mean', 'shared space']
+        """
+        idx = np.asarray(indices, dtype=int)
+        if len(self.modalities) < 2:
+            return self
+        parts = []
+        for m in self.modalities:
+            cached = None if feature_cache is None else feature_cache.get((m, self.features_[m]))
+            if m in _STATELESS and cached is not None and len(cached) == dataset.n_samples:
+                parts.append(cached[idx])
+            else:
+                parts.append(modality_features(self.featurizers_[m], [dataset.data[m][i] for i in idx]))
+        with threadpool_limits(limits=1, user_api="blas"):
+            self._fit_missing(np.hstack(parts), dataset.y[idx])
+        return self
 
     def dataset_matrix(
         self, dataset: MultimodalDataset, train_idx: np.ndarray, *, feature_cache: FeatureCache | None = None
@@ -241,11 +291,17 @@ class MultimodalModel:
                     if feature_cache is not None:
                         feature_cache[key] = F
             else:
-                train_values = [values[i] for i in train_idx if values[i] is not None]
-                if not train_values:
-                    raise InputError(f"No {m} samples in the training rows; add some or leave {m} out.")
-                feat.fit(train_values)
-                F = modality_features(feat, values)
+                key = (m, kind, "fitted on", hashlib.sha1(np.asarray(train_idx, dtype=np.int64).tobytes()).hexdigest())
+                if feature_cache is not None and key in feature_cache:
+                    feat, F = feature_cache[key]
+                else:
+                    train_values = [values[i] for i in train_idx if values[i] is not None]
+                    if not train_values:
+                        raise InputError(f"No {m} samples in the training rows; add some or leave {m} out.")
+                    feat.fit(train_values)
+                    F = modality_features(feat, values)
+                    if feature_cache is not None:
+                        _remember_fitted(feature_cache, key, (feat, F))
             self.featurizers_[m] = feat
             self.blocks_[m] = (col, col + F.shape[1])
             col += F.shape[1]

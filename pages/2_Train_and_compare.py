@@ -46,13 +46,24 @@ with guard():
         with st.status("Training…", expanded=True) as status:
             if train_clicked:
                 st.write("Extracting features (cached after the first time) and fitting…")
-                result, model = train_and_evaluate(data, fusion=s.fusion, **common)
+                # The missing-modality extras are fitted when Try it yourself first needs them.
+                result, model = train_and_evaluate(data, fusion=s.fusion, fit_missing=False, **common)
                 cv = None
                 if with_cv:
                     st.write("Cross-validating (5 stratified folds)…")
                     cv_args = {k: v for k, v in common.items() if k != "test_size"}
                     cv = cross_validate(data, fusion=s.fusion, n_splits=5, **cv_args)
-                state.put("trained", {"result": result, "model": model, "corruption": s.corruption, "cv": cv})
+                state.put(
+                    "trained",
+                    {
+                        "result": result,
+                        "model": model,
+                        "corruption": s.corruption,
+                        "cv": cv,
+                        "data": data,
+                        "cache": cache,
+                    },
+                )
                 state.put("comparison", None)
             else:
                 bar = st.progress(0.0, text="Comparing fusion methods…")

@@ -4,7 +4,7 @@ import streamlit as st
 
 from mmdemo.crossmodal import MISSING_STRATEGIES
 from mmdemo.ui.inputs import audio_input, image_input, text_input
-from mmdemo.ui.models import active_model, describe
+from mmdemo.ui.models import active_model, describe, usable_strategy
 from mmdemo.ui.page import guard, setup_page
 from mmdemo.viz import image_grid_figure, probability_figure, waveform_figure
 
@@ -64,6 +64,7 @@ with guard():
             format_func=lambda k: f"{k} — {MISSING_STRATEGIES[k]}",
             key="try_missing",
         )
+        missing = usable_strategy(missing, model)
     out = model.predict_sample(**given, missing=missing)
     st.subheader(f"Prediction: {out['label']}")
     st.caption(f"Missing-modality strategy: {out['missing_strategy']}. Used: {', '.join(out['used'])}.")

@@ -141,8 +141,10 @@ with guard():
                     test_size=s.test_size,
                     seed=s.seed,
                     feature_cache=state.get("user_feature_cache"),
+                    fit_missing=False,
                 )
-                state.put("trained", {"result": result, "model": model, "corruption": {}})
+                trained = {"result": result, "model": model, "corruption": {}, "data": ds}
+                state.put("trained", trained | {"cache": state.get("user_feature_cache")})
                 status.update(label="Done", state="complete")
         trained = state.get("trained")
         if trained is not None and trained["result"] is not None and trained["result"].dataset == ds.name:

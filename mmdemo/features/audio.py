@@ -109,20 +109,26 @@ def mel_spectrogram_db(*, y: np.ndarray, sr: int) -> np.ndarray:
     return librosa.power_to_db(power, ref=np.max, top_db=TOP_DB)
 
 
-def mfcc_frames(*, clips: Sequence[np.ndarray], sr: int, n_mfcc: int = 13) -> list[np.ndarray]:
+def mfcc_frames(
+    *, clips: Sequence[np.ndarray], sr: int, n_mfcc: int = 13, trim_db: float | None = TRIM_DB
+) -> list[np.ndarray]:
     """MFCCs of many clips, computed in batches, trimmed to each clip's sound.
 
     The mel spectrogram is computed on zero-padded batches (clips sorted by
     length, 256 at a time), then converted to dB **per clip** before the DCT:
     `librosa.feature.mfcc` on a padded batch would clip every clip relative to
-    the loudest one in the batch. Frames more than 30 dB below a clip's loudest
-    frame at either end are dropped (silence trimming).
+    the loudest one in the batch. Frames more than ``trim_db`` below a clip's
+    loudest frame at either end are dropped (silence trimming).
 
     Parameters
     ----------
     clips : sequence of ndarray, each shape=(n_i,)
     sr : int
     n_mfcc : int
+    trim_db : float or None
+        Threshold (in dB) below a clip's loudest frame for the leading and
+        trailing frames that are dropped. If ``None``, every frame is kept
+        (``1 + n_i // HOP`` frames, as `librosa.feature.mfcc` returns).
 
     Returns
     -------
@@ -158,9 +164,10 @@ def mfcc_frames(*, clips: Sequence[np.ndarray], sr: int, n_mfcc: int = 13) -> li
             n_frames = max(1, 1 + int(lengths[i]) // HOP)
             spec = power[row, :, :n_frames]
             db = librosa.power_to_db(spec, ref=1.0, top_db=TOP_DB)
-            loud = db.max(axis=0)
-            keep = np.flatnonzero(loud > loud.max() - TRIM_DB)
-            db = db[:, keep[0] : keep[-1] + 1] if len(keep) else db
+            if trim_db is not None:
+                loud = db.max(axis=0)
+                keep = np.flatnonzero(loud > loud.max() - trim_db)
+                db = db[:, keep[0] : keep[-1] + 1] if len(keep) else db
             out[i] = scipy.fft.dct(db, type=2, norm="ortho", axis=0)[:n_mfcc]
     return out  # type: ignore[return-value]
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 import streamlit as st
 
 from mmdemo.datasets import load_dataset
-from mmdemo.evaluate import Result, train_and_evaluate
+from mmdemo.evaluate import Result, split_indices, train_and_evaluate
 from mmdemo.model import MultimodalModel
 from mmdemo.ui import state
 
-__all__ = ["default_model", "active_model", "describe"]
+__all__ = ["default_model", "active_model", "describe", "usable_strategy"]
 
 
 @st.cache_resource(show_spinner="Training the default model on av-digits (once per server)…")
@@ -42,3 +42,23 @@ def describe(result: Result | None, origin: str, model: MultimodalModel) -> str:
         else "imported, no held-out score"
     )
     return f"Predicting with {origin}: {result.dataset}, {', '.join(result.modalities)}, fusion {result.fusion}, {result.classifier} — {held}."
+
+
+def usable_strategy(missing: str, model: MultimodalModel) -> str:
+    """``missing`` if the model can use it, fitting its extras once for a model trained in this session.
+
+    Train & compare fits models without the missing-modality extras (they cost
+    seconds); they are fitted here, on the same training rows, when first asked
+    for. An imported model without them falls back to "fusion default".
+    """
+    if missing == "fusion default" or missing in getattr(model, "missing_", {}):
+        return missing
+    trained = state.get("trained")
+    if trained is None or trained["model"] is not model or trained.get("data") is None or trained["result"] is None:
+        st.warning(f"This model has no '{missing}' strategy (it came from a file); using 'fusion default'.")
+        return "fusion default"
+    result, data = trained["result"], trained["data"]
+    with st.spinner("Fitting the missing-modality models for this model (once)…"):
+        train, _ = split_indices(data.y, test_size=result.test_size, seed=result.seed, class_names=data.class_names)
+        model.add_missing_strategies(data, train, feature_cache=trained.get("cache"))
+    return missing

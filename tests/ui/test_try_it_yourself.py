@@ -111,3 +111,32 @@ def test_a_model_trained_in_the_session_is_used_with_only_its_modalities():
     assert_clean(at)
     assert "trained in this session" in at.info[0].value and "xor-shapes" in at.info[0].value
     assert [h.value for h in at.subheader] == ["Image", "Audio"]
+
+
+def test_missing_modality_extras_are_fitted_when_first_asked_for():
+    """Train & compare trains without them (seconds saved); Try it fits them on the same rows when picked."""
+    at = open_page("app.py")
+    at.switch_page("pages/2_Train_and_compare.py").run()
+    at.multiselect(key="train_modalities").set_value(["image", "text"]).run()
+    at.button(key="train_button").click().run()
+    model = at.session_state["trained"]["model"]
+    assert model.missing_ == {}
+    at.switch_page("pages/6_Try_it_yourself.py").run()
+    at.text_input(key="try_text").input("sieben").run()
+    at.selectbox(key="try_missing").set_value("fallback").run()
+    assert_clean(at)
+    assert "fallback" in at.session_state["trained"]["model"].missing_
+    assert any("fallback: text model" in c.value for c in at.caption)
+    assert prediction(at) == "7"
+
+
+def test_an_imported_model_without_extras_falls_back_with_a_warning():
+    at = open_page(PAGE)
+    result, model = train_and_evaluate(make_xor_shapes(120), fusion="early", fit_missing=False)
+    at.session_state["trained"] = {"result": None, "model": model, "corruption": {}}
+    at.run()
+    at.file_uploader(key="try_image_upload").upload("shape.png", photo_of_four(), "image/png").run()
+    at.selectbox(key="try_missing").set_value("mean").run()
+    assert not at.exception
+    assert "came from a file" in at.warning[0].value
+    assert any("Missing-modality strategy" in c.value for c in at.caption)
