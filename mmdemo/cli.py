@@ -28,6 +28,7 @@ from mmdemo.evaluate import compare, score_model, train_and_evaluate
 from mmdemo.fusion import FUSIONS
 from mmdemo.io import decode_audio, decode_image
 from mmdemo.model import MultimodalModel
+from mmdemo.parallel import BACKENDS
 from mmdemo.robustness import DEFAULT_FUSIONS, LEVELS, WHERE, RobustnessCurves, robustness_curves
 
 __all__ = ["main", "build_parser"]
@@ -87,6 +88,12 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("compare", help="every fusion method and each modality alone, on one split")
     _add_data_args(p)
     _add_model_args(p)
+    p.add_argument(
+        "--backend",
+        choices=list(BACKENDS),
+        help="where the fits run (default: MMDEMO_BACKEND, else sequential); "
+        + "; ".join(f"{k}: {v}" for k, v in BACKENDS.items()),
+    )
     p.add_argument("--json", action="store_true")
 
     p = sub.add_parser("evaluate", help="score a saved model on a dataset")
@@ -212,7 +219,9 @@ def _cmd_train(args: argparse.Namespace) -> None:
 def _cmd_compare(args: argparse.Namespace) -> None:
     ds, mods = _prepared(args)
     start = time.perf_counter()
-    results = compare(ds, modalities=mods, classifier=args.classifier, test_size=args.test_size, seed=args.seed)
+    results = compare(
+        ds, modalities=mods, classifier=args.classifier, test_size=args.test_size, seed=args.seed, backend=args.backend
+    )
     payload = {"results": [r.to_dict() for r in results], "wall_seconds": round(time.perf_counter() - start, 2)}
     header = f"{ds.name}: {', '.join(mods)} with {args.classifier}; seed {args.seed}, {results[0].n_train} train / {results[0].n_test} held-out samples"
     _emit(args, payload, "\n".join([header, *map(_result_line, results)]))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from itertools import combinations
@@ -9,11 +10,14 @@ from itertools import combinations
 import numpy as np
 from sklearn.metrics import accuracy_score, confusion_matrix, f1_score
 from sklearn.model_selection import StratifiedKFold, train_test_split
+from threadpoolctl import threadpool_limits
 
+from mmdemo.classifiers import make_classifier
 from mmdemo.datasets.base import MultimodalDataset
 from mmdemo.errors import DatasetError, ParameterError
 from mmdemo.fusion import FUSIONS
 from mmdemo.model import FeatureCache, MultimodalModel
+from mmdemo.parallel import run_tasks
 
 __all__ = [
     "Result",
@@ -155,26 +159,58 @@ def train_and_evaluate(
     )
     scores = score_model(model, X, dataset.y, test)
     per_modality = _unimodal_accuracy(model, X, dataset.y, test)
-    if len(modalities) == 1:
-        per_modality = {modalities[0]: scores["accuracy"]}
-    result = Result(
+    return _result(dataset, model, scores, per_modality, n_train=len(train), test_size=test_size), model
+
+
+def _result(
+    dataset: MultimodalDataset,
+    model: MultimodalModel,
+    scores: dict,
+    per_modality: dict[str, float],
+    *,
+    n_train: int,
+    test_size: float,
+) -> Result:
+    """The `Result` of a fitted model scored by `score_model` on one split."""
+    if len(model.modalities) == 1:
+        per_modality = {model.modalities[0]: scores["accuracy"]}
+    return Result(
         dataset=dataset.name,
-        modalities=modalities,
+        modalities=list(model.modalities),
         fusion=model.fusion,
-        classifier=classifier,
+        classifier=model.classifier,
         accuracy=round(scores["accuracy"], 4),
         macro_f1=round(scores["macro_f1"], 4),
         per_modality={m: round(v, 4) for m, v in per_modality.items()},
-        n_train=int(len(train)),
+        n_train=int(n_train),
         n_test=scores["n"],
         fit_seconds=round(model.fit_seconds_, 4),
-        seed=seed,
+        seed=model.random_state,
         test_size=test_size,
         features=dict(model.features_),
         class_names=list(dataset.class_names),
         confusion_matrix=scores["confusion_matrix"],
     )
-    return result, model
+
+
+def _fit_and_score(
+    model: MultimodalModel, X: np.ndarray, y: np.ndarray, train: np.ndarray, test: np.ndarray, fit_unimodal: bool
+) -> tuple[MultimodalModel, dict, dict[str, float]]:
+    """Fit ``model`` (its featurizers already fitted) on rows ``train`` of ``X`` and score it on ``test``.
+
+    A module-level function of plain arguments, so any joblib backend (local
+    processes, a Dask cluster) can run it.
+    """
+    with threadpool_limits(limits=1, user_api="blas"):
+        model._fit_features(X, y, train, fit_unimodal, False)
+        return model, score_model(model, X, y, test), _unimodal_accuracy(model, X, y, test)
+
+
+def _sharing_features(model: MultimodalModel, fusion: str) -> MultimodalModel:
+    """A copy of a model whose featurizers are fitted, with another fusion method (featurizers shared)."""
+    twin = copy.copy(model)
+    twin.fusion = fusion if len(model.modalities) > 1 else "single"
+    return twin
 
 
 def compare(
@@ -188,36 +224,46 @@ def compare(
     seed: int = 0,
     feature_cache: FeatureCache | None = None,
     progress=None,
+    backend: str | None = None,
 ) -> list[Result]:
-    """Every fusion method on the same split; per-modality accuracies computed once and shared.
+    """Every fusion method on the same split: features extracted once, per-modality accuracies computed once.
 
-    ``progress``, if given, is called as ``progress(done, total, name)`` after each method.
+    The fits run on ``backend`` (see `mmdemo.parallel`; default: the
+    ``MMDEMO_BACKEND`` setting, else one after another). ``progress``, if
+    given, is called as ``progress(done, total, name)`` after each method.
+
+    Examples
+    --------
+    >>> from mmdemo.datasets import make_xor_shapes
+    >>> [(r.fusion, r.accuracy > 0.9) for r in compare(make_xor_shapes(300), fusions=["early", "tensor"])]
+    [('early', False), ('tensor', True)]
     """
     modalities = list(modalities or dataset.modalities)
     fusions = list(fusions or (FUSIONS if len(modalities) > 1 else ["single"]))
     cache: FeatureCache = feature_cache if feature_cache is not None else {}
+    train, test = split_indices(dataset.y, test_size=test_size, seed=seed, class_names=dataset.class_names)
+    template = _featurized_model(dataset, modalities, features, fusions[0], classifier, seed)
+    with threadpool_limits(limits=1, user_api="blas"):
+        X = template.dataset_matrix(dataset, train, feature_cache=cache)
+    tasks = [(_sharing_features(template, f), X, dataset.y, train, test, k == 0) for k, f in enumerate(fusions)]
     results: list[Result] = []
-    per_modality: dict[str, float] | None = None
-    for k, fusion in enumerate(fusions):
-        result, _ = train_and_evaluate(
-            dataset,
-            modalities=modalities,
-            fusion=fusion,
-            classifier=classifier,
-            features=features,
-            test_size=test_size,
-            seed=seed,
-            feature_cache=cache,
-            fit_unimodal=per_modality is None,
-            fit_missing=False,
-        )
-        if per_modality is None:
-            per_modality = result.per_modality
-        result.per_modality = dict(per_modality)
-        results.append(result)
+    per_modality: dict[str, float] = {}
+    for k, (model, scores, unimodal) in enumerate(run_tasks(_fit_and_score, tasks, backend=backend)):
+        per_modality = per_modality or unimodal
+        results.append(_result(dataset, model, scores, per_modality, n_train=len(train), test_size=test_size))
         if progress is not None:
-            progress(k + 1, len(fusions), fusion)
+            progress(k + 1, len(fusions), fusions[k])
     return results
+
+
+def _featurized_model(dataset, modalities, features, fusion, classifier, seed) -> MultimodalModel:
+    """An unfitted model with its settings checked (the featurizers are fitted by ``dataset_matrix``)."""
+    dataset.require_modalities(modalities)
+    make_classifier(classifier)  # checks the name before any work
+    unknown = [f for f in ([fusion] if len(modalities) > 1 else []) if f not in FUSIONS]
+    if unknown:
+        raise ParameterError(f"Unknown fusion {unknown[0]!r}; use one of {', '.join(FUSIONS)}.")
+    return MultimodalModel(modalities, features=features, fusion=fusion, classifier=classifier, random_state=seed)
 
 
 def cross_validate(
@@ -230,18 +276,21 @@ def cross_validate(
     n_splits: int = 5,
     seed: int = 0,
     feature_cache: FeatureCache | None = None,
+    backend: str | None = None,
 ) -> dict[str, float | list[float]]:
-    """Stratified k-fold accuracy: mean, standard deviation and the score of each fold."""
+    """Stratified k-fold accuracy: mean, standard deviation and the score of each fold (fits on ``backend``)."""
     modalities = list(modalities or dataset.modalities)
     if np.bincount(dataset.y).min() < n_splits:
         raise DatasetError(f"{n_splits}-fold cross-validation needs at least {n_splits} samples in every class.")
     folds = StratifiedKFold(n_splits=n_splits, shuffle=True, random_state=seed)
     cache: FeatureCache = feature_cache if feature_cache is not None else {}
-    scores = []
+    tasks = []
     for train, test in folds.split(np.zeros(dataset.n_samples), dataset.y):
-        model = MultimodalModel(modalities, features=features, fusion=fusion, classifier=classifier, random_state=seed)
-        X = model.fit_matrix(dataset, train, feature_cache=cache, fit_unimodal=False, fit_missing=False)
-        scores.append(score_model(model, X, dataset.y, test)["accuracy"])
+        model = _featurized_model(dataset, modalities, features, fusion, classifier, seed)
+        with threadpool_limits(limits=1, user_api="blas"):
+            X = model.dataset_matrix(dataset, train, feature_cache=cache)
+        tasks.append((model, X, dataset.y, train, test, False))
+    scores = [out[1]["accuracy"] for out in run_tasks(_fit_and_score, tasks, backend=backend)]
     return {"mean": float(np.mean(scores)), "std": float(np.std(scores)), "folds": [round(s, 4) for s in scores]}
 
 
