@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from mmdemo.datasets import load_dataset
 from mmdemo.evaluate import Result, split_indices, train_and_evaluate
 from mmdemo.model import MultimodalModel
 from mmdemo.ui import state
+from mmdemo.ui.data import _bundled_features, bundled_dataset
 
 __all__ = ["default_model", "active_model", "describe", "usable_strategy"]
 
@@ -18,9 +18,16 @@ def default_model() -> tuple[Result, MultimodalModel]:
 
     Late fusion is the default because it decides from whatever modalities a
     user gives and shows each modality's own vote. A pure function of bundled
-    data, so one copy serves every session.
+    data, so one copy serves every session; its features land in the shared
+    bundled cache, so the first Train click on av-digits finds them there.
     """
-    return train_and_evaluate(load_dataset("av-digits"), fusion="late", classifier="svm", seed=0)
+    return train_and_evaluate(
+        bundled_dataset("av-digits"),
+        fusion="late",
+        classifier="svm",
+        seed=0,
+        feature_cache=_bundled_features("av-digits"),
+    )
 
 
 def active_model() -> tuple[Result | None, MultimodalModel, str]:

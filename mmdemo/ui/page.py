@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import threading
 from collections.abc import Iterator
 
 import streamlit as st
@@ -13,7 +14,7 @@ from mmdemo.errors import MMDemoError
 from mmdemo.ui import state
 from mmdemo.ui.data import current_dataset, dataset_options
 
-__all__ = ["setup_page", "guard", "pairing_note"]
+__all__ = ["setup_page", "guard", "pairing_note", "warm_up"]
 
 _log = logging.getLogger("mmdemo.ui")
 
@@ -21,6 +22,7 @@ _log = logging.getLogger("mmdemo.ui")
 def setup_page(title: str, icon: str, *, intro: str = "", pick_dataset: bool = True) -> MultimodalDataset | None:
     """Configure the page, set session defaults, draw the sidebar; return the picked dataset."""
     st.set_page_config(page_title=f"{title} · mmdemo", page_icon=icon, layout="wide")
+    warm_up()
     state.init_session()
     st.title(f"{icon} {title}")
     if intro:
@@ -46,6 +48,27 @@ def setup_page(title: str, icon: str, *, intro: str = "", pick_dataset: bool = T
             st.caption(f"{ds.n_samples:,} samples · {ds.n_classes} classes · {', '.join(ds.modalities)}")
             return ds
     return None
+
+
+@st.cache_resource(show_spinner=False)
+def warm_up() -> threading.Thread:
+    """Once per server, in the background: load av-digits, extract its features, train the default model.
+
+    The first visitor reads the home page meanwhile; the first Train click and
+    the first prediction then find warm caches (the caches themselves make
+    sure nothing is computed twice if a page asks before the warm-up is done).
+    """
+    from mmdemo.ui.models import default_model  # it imports this module's neighbours
+
+    def work() -> None:
+        try:
+            default_model()
+        except Exception:  # a failed warm-up only means the first visitor waits
+            _log.exception("warm-up failed")
+
+    thread = threading.Thread(target=work, name="mmdemo-warm-up", daemon=True)
+    thread.start()
+    return thread
 
 
 def _dataset_picked() -> None:
