@@ -84,7 +84,7 @@ def featurize_dataset(
 
 def _remember_fitted(cache: FeatureCache, key: tuple, value: tuple) -> None:
     """Keep a fitted featurizer and its matrix; forget the oldest beyond `_FITTED_KEPT`."""
-    fitted = [k for k in cache if len(k) == 4 and k[2] == "fitted on"]
+    fitted = [k for k in list(cache) if len(k) == 4 and k[2] == "fitted on"]  # list(): other sessions may add
     for old in fitted[: max(0, len(fitted) - _FITTED_KEPT + 1)]:
         cache.pop(old, None)
     cache[key] = value

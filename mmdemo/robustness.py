@@ -234,7 +234,7 @@ class RobustnessLab:
                 a, b = self.blocks_[m]
                 X[:, a:b] = modality_features(featurizers[m], corrupted.data[m])
             if len(self._matrices) > 64:  # a long slider session: forget the oldest settings
-                self._matrices.pop(next(k for k in self._matrices if k))
+                self._matrices.pop(next(k for k in list(self._matrices) if k), None)
             self._matrices[key] = X
         return self._matrices[key]
 

@@ -2,9 +2,10 @@
 
 import streamlit as st
 
-from mmdemo.evaluate import compare, cross_validate, train_and_evaluate
+from mmdemo.evaluate import compare, cross_validate
 from mmdemo.ui import state
 from mmdemo.ui.data import training_data
+from mmdemo.ui.models import train_model
 from mmdemo.ui.page import guard, setup_page
 from mmdemo.ui.widgets import model_settings, show_comparison, show_result
 
@@ -46,8 +47,7 @@ with guard():
         with st.status("Training…", expanded=True) as status:
             if train_clicked:
                 st.write("Extracting features (cached after the first time) and fitting…")
-                # The missing-modality extras are fitted when Try it yourself first needs them.
-                result, model = train_and_evaluate(data, fusion=s.fusion, fit_missing=False, **common)
+                result, model, data, cache = train_model(ds, s)
                 cv = None
                 if with_cv:
                     st.write("Cross-validating (5 stratified folds)…")

@@ -12,6 +12,7 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from threadpoolctl import threadpool_limits
 
 from mmdemo.errors import ParameterError
+from mmdemo.features.spectral import mel_filters, power_to_db, resample, rms, stft_power
 
 __all__ = ["mel_spectrogram_db", "prepare_audio", "mfcc_frames", "mfcc_fixed", "mfcc_pooled", "AudioFeatures"]
 
@@ -21,6 +22,7 @@ N_MELS = 40
 TOP_DB = 80.0
 TRIM_DB = 30.0
 CHUNK = 256
+_WINDOW = np.hanning(N_FFT + 1)[:-1].astype(np.float32)  # periodic Hann, as librosa's "hann"
 
 
 def prepare_audio(y: np.ndarray, *, sr: int, target_sr: int = 8000, top_db: float = TRIM_DB) -> np.ndarray:
@@ -52,8 +54,6 @@ def prepare_audio(y: np.ndarray, *, sr: int, target_sr: int = 8000, top_db: floa
     >>> round(float(np.abs(clip).max()), 2), len(clip) <= 8000
     (0.9, True)
     """
-    import librosa
-
     y = np.asarray(y, dtype=np.float32)
     if y.ndim == 2:
         y = y.mean(axis=int(np.argmin(y.shape)))
@@ -61,7 +61,7 @@ def prepare_audio(y: np.ndarray, *, sr: int, target_sr: int = 8000, top_db: floa
         raise ParameterError(f"Audio must be 1-D or 2-D (time x channels); got shape {y.shape}.")
     y = np.nan_to_num(y)
     if sr != target_sr and len(y):
-        y = librosa.resample(y, orig_sr=sr, target_sr=target_sr, res_type="soxr_hq")
+        y = resample(y, orig_sr=sr, target_sr=target_sr)
     peak = float(np.abs(y).max()) if len(y) else 0.0
     if peak > 0:
         y = 0.9 * _trim_silence(y, top_db=top_db) / peak
@@ -77,10 +77,8 @@ def _trim_silence(y: np.ndarray, *, top_db: float) -> np.ndarray:
     window and stays on the hop grid. A second trim then sees the same frames
     and changes nothing.
     """
-    import librosa
-
-    rms = librosa.feature.rms(y=y, frame_length=N_FFT, hop_length=HOP)[0]
-    loud = np.flatnonzero(librosa.amplitude_to_db(rms, ref=np.max, top_db=None) > -top_db)
+    level = rms(y, frame_length=N_FFT, hop_length=HOP)
+    loud = np.flatnonzero(power_to_db(level**2, ref=float(level.max()) ** 2, top_db=None) > -top_db)
     margin = -(-(N_FFT // 2) // HOP)  # hops covering half a frame
     start = max(0, (int(loud[0]) - margin) * HOP)
     end = min(len(y), (int(loud[-1]) + margin) * HOP)
@@ -88,9 +86,7 @@ def _trim_silence(y: np.ndarray, *, top_db: float) -> np.ndarray:
 
 
 def _mel_basis(sr: int) -> np.ndarray:
-    import librosa
-
-    return librosa.filters.mel(sr=sr, n_fft=N_FFT, n_mels=N_MELS, fmax=sr / 2)
+    return mel_filters(sr=sr, n_fft=N_FFT, n_mels=N_MELS, fmax=sr / 2)
 
 
 def mel_spectrogram_db(*, y: np.ndarray, sr: int) -> np.ndarray:
@@ -100,13 +96,8 @@ def mel_spectrogram_db(*, y: np.ndarray, sr: int) -> np.ndarray:
     -------
     ndarray, shape=(n_mels, t)
     """
-    import librosa
-
-    window = np.hanning(N_FFT + 1)[:-1].astype(np.float32)
-    power = _mel_basis(sr) @ (
-        np.abs(librosa.stft(np.asarray(y, dtype=np.float32), n_fft=N_FFT, hop_length=HOP, window=window)) ** 2
-    )
-    return librosa.power_to_db(power, ref=np.max, top_db=TOP_DB)
+    power = _mel_basis(sr) @ stft_power(y, n_fft=N_FFT, hop_length=HOP, window=_WINDOW)
+    return power_to_db(power, ref=float(power.max()), top_db=TOP_DB)
 
 
 def mfcc_frames(
@@ -140,13 +131,10 @@ def mfcc_frames(
     >>> mfcc_frames(clips=[clip], sr=8000)[0].shape[0]
     13
     """
-    import librosa
-
     mel = _mel_basis(sr)
     out: list[np.ndarray | None] = [None] * len(clips)
     lengths = np.array([len(c) for c in clips])
     order = np.argsort(lengths, kind="stable")
-    window = np.hanning(N_FFT + 1)[:-1].astype(np.float32)
     for start in range(0, len(order), CHUNK):
         idx = order[start : start + CHUNK]
         width = max(int(lengths[idx].max()), N_FFT)
@@ -155,20 +143,21 @@ def mfcc_frames(
             clip = np.nan_to_num(np.asarray(clips[i], dtype=np.float32))
             peak = float(np.abs(clip).max()) if len(clip) else 0.0
             batch[row, : len(clip)] = clip / peak if peak > 0 else clip
-        stft = librosa.stft(batch, n_fft=N_FFT, hop_length=HOP, window=window, center=True)
-        # stft returns a Fortran-ordered batch. Made C-contiguous and run on one BLAS thread, this
-        # product takes ~0.01 s; strided, with two threads on a busy 2-core machine, up to 4 s.
+        n_frames = np.maximum(1, 1 + lengths[idx] // HOP)
+        # One BLAS thread: on a busy 2-core machine a second one made this product up to 100x slower.
         with threadpool_limits(limits=1, user_api="blas"):
-            power = mel @ np.ascontiguousarray(np.abs(stft) ** 2)  # (batch, n_mels, frames)
+            power = mel @ stft_power(batch, n_fft=N_FFT, hop_length=HOP, window=_WINDOW)  # (batch, n_mels, frames)
+        power *= (np.arange(power.shape[-1]) < n_frames[:, None])[:, None, :]  # frames beyond each clip: silence
+        # dB per clip (its own loudest frame sets the floor): one clip's level never clips another's.
+        db = power_to_db(power, ref=1.0, top_db=TOP_DB, axis=(1, 2))
+        cepstra = scipy.fft.dct(db, type=2, norm="ortho", axis=1)[:, :n_mfcc]
         for row, i in enumerate(idx):
-            n_frames = max(1, 1 + int(lengths[i]) // HOP)
-            spec = power[row, :, :n_frames]
-            db = librosa.power_to_db(spec, ref=1.0, top_db=TOP_DB)
+            keep = slice(0, n_frames[row])
             if trim_db is not None:
-                loud = db.max(axis=0)
-                keep = np.flatnonzero(loud > loud.max() - trim_db)
-                db = db[:, keep[0] : keep[-1] + 1] if len(keep) else db
-            out[i] = scipy.fft.dct(db, type=2, norm="ortho", axis=0)[:n_mfcc]
+                loud = db[row, :, : n_frames[row]].max(axis=0)
+                frames = np.flatnonzero(loud > loud.max() - trim_db)
+                keep = slice(frames[0], frames[-1] + 1) if len(frames) else keep
+            out[i] = cepstra[row, :, keep]
     return out  # type: ignore[return-value]
 
 

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import streamlit as st
 
+from mmdemo.datasets import MultimodalDataset
 from mmdemo.evaluate import Result, split_indices, train_and_evaluate
-from mmdemo.model import MultimodalModel
+from mmdemo.model import FeatureCache, MultimodalModel
 from mmdemo.ui import state
-from mmdemo.ui.data import _bundled_features, bundled_dataset
+from mmdemo.ui.data import _bundled_features, _is_bundled, bundled_dataset, training_data
 
-__all__ = ["default_model", "active_model", "describe", "usable_strategy"]
+__all__ = ["default_model", "active_model", "describe", "train_model", "usable_strategy"]
 
 
 @st.cache_resource(show_spinner="Training the default model on av-digits (once per server)…")
@@ -69,3 +70,61 @@ def usable_strategy(missing: str, model: MultimodalModel) -> str:
         train, _ = split_indices(data.y, test_size=result.test_size, seed=result.seed, class_names=data.class_names)
         model.add_missing_strategies(data, train, feature_cache=trained.get("cache"))
     return missing
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def _shared_training(
+    name: str,
+    levels: tuple,
+    modalities: tuple,
+    fusion: str,
+    classifier: str,
+    features: tuple,
+    test_size: float,
+    seed: int,
+) -> tuple[Result, MultimodalModel]:
+    """A model on bundled data: a pure function of its settings, so thirty identical clicks train once."""
+    data, cache = training_data(bundled_dataset(name), dict(levels), seed=seed)
+    return train_and_evaluate(
+        data,
+        modalities=list(modalities),
+        fusion=fusion,
+        classifier=classifier,
+        features=dict(features),
+        test_size=test_size,
+        seed=seed,
+        feature_cache=cache,
+        fit_missing=False,  # fitted by `usable_strategy` when Try it yourself first needs them
+    )
+
+
+def train_model(
+    dataset: MultimodalDataset, settings
+) -> tuple[Result, MultimodalModel, MultimodalDataset, FeatureCache]:
+    """Train with the page's `ModelSettings`: (result, model, the training data, its feature cache).
+
+    On bundled data the result is shared by every session with the same
+    settings (a class that clicks Train together waits for one fit); on the
+    user's own data it is this session's alone.
+    """
+    s = settings
+    data, cache = training_data(dataset, s.corruption, seed=s.seed)
+    if _is_bundled(dataset):
+        levels = tuple(sorted((m, float(v)) for m, v in s.corruption.items() if v > 0))
+        result, model = _shared_training(
+            dataset.name, levels, tuple(s.modalities), s.fusion, s.classifier,
+            tuple(sorted(s.features.items())), float(s.test_size), int(s.seed),
+        )  # fmt: skip
+        return result, model, data, cache
+    result, model = train_and_evaluate(
+        data,
+        modalities=s.modalities,
+        fusion=s.fusion,
+        classifier=s.classifier,
+        features=s.features,
+        test_size=s.test_size,
+        seed=s.seed,
+        feature_cache=cache,
+        fit_missing=False,
+    )
+    return result, model, data, cache

@@ -1,0 +1,137 @@
+"""Start-up: `streamlit run` to an interactive home page, a Train click to its chart, and a fresh machine's first run.
+
+Baselines measured in the same run: a bare one-line Streamlit app started the
+same way (start-up), and `train_and_evaluate` called in-process with warm
+caches (the Train click: what the browser and the server add on top).
+
+A fresh install compiles librosa's numba code on first use; an empty
+``NUMBA_CACHE_DIR`` reproduces that. "Before" is the first MFCC as a tutorial
+computes it (`librosa.feature.mfcc`), "after" is mmdemo's first MFCC.
+Targets (issue 6): home page 5 s, Train click 3 s, with warm caches.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import tempfile
+import textwrap
+import time
+from pathlib import Path
+
+from benchmarks.server import ROOT, launch, serve, wait_idle
+
+HOME_TARGET, TRAIN_TARGET = 5.0, 3.0
+
+_FIRST_MFCC = {
+    "before: librosa.feature.mfcc": "import numpy as np, librosa\n"
+    "librosa.feature.mfcc(y=np.random.default_rng(0).normal(size=8000).astype('float32'), sr=8000, n_fft=256)",
+    "after: mmdemo mfcc_frames": "import numpy as np\nfrom mmdemo.features.audio import mfcc_frames\n"
+    "mfcc_frames(clips=[np.random.default_rng(0).normal(size=8000).astype('float32')], sr=8000)",
+}
+
+
+def _fresh_first_mfcc() -> dict[str, float]:
+    """Seconds for a new Python process to compute its first MFCC with an empty numba cache."""
+    out = {}
+    for name, code in _FIRST_MFCC.items():
+        with tempfile.TemporaryDirectory() as cache:
+            start = time.perf_counter()
+            subprocess.run(
+                [sys.executable, "-c", code],
+                cwd=ROOT,
+                env={"NUMBA_CACHE_DIR": cache, "PATH": "/usr/bin:/bin", "HOME": cache},
+                check=True,
+                capture_output=True,
+            )
+            out[name] = time.perf_counter() - start
+    return out
+
+
+def _time_to_interactive(browser, script: Path | str) -> float:
+    """Seconds from starting ``streamlit run script`` to its page interactive in the browser."""
+    page = browser.new_page()
+    start = time.perf_counter()
+    with serve(script, wait=False) as (url, _):
+        while True:
+            try:
+                page.goto(url, timeout=5000)
+                break
+            except Exception:
+                if time.perf_counter() - start > 120:
+                    raise
+                time.sleep(0.1)
+        wait_idle(page)
+        elapsed = time.perf_counter() - start
+    page.close()
+    return elapsed
+
+
+def _train_click(browser, url: str) -> float:
+    """Seconds from clicking Train (default settings, av-digits) to the held-out chart on screen."""
+    page = browser.new_page()
+    page.goto(f"{url}/Train_and_compare")
+    wait_idle(page)
+    start = time.perf_counter()
+    page.get_by_role("button", name="Train", exact=True).click()
+    wait_idle(page, after_action=True)
+    page.get_by_text("Held-out results").first.wait_for(timeout=300_000)
+    page.locator("[data-testid='stPlotlyChart']").first.wait_for()
+    elapsed = time.perf_counter() - start
+    page.close()
+    return elapsed
+
+
+def run(*, quick: bool) -> dict:
+    from playwright.sync_api import sync_playwright
+
+    from benchmarks.common import median_seconds
+    from mmdemo.datasets import load_dataset
+    from mmdemo.evaluate import train_and_evaluate
+
+    repeat = 1 if quick else 3
+    fresh = _fresh_first_mfcc()
+    with tempfile.TemporaryDirectory() as tmp, sync_playwright() as p:
+        bare = Path(tmp) / "bare.py"
+        bare.write_text(textwrap.dedent('import streamlit as st\n\nst.title("hello")\n'))
+        browser = launch(p)
+        bare_s = sorted(_time_to_interactive(browser, bare) for _ in range(repeat))[repeat // 2]
+        home_s = sorted(_time_to_interactive(browser, "app.py") for _ in range(repeat))[repeat // 2]
+        with serve("app.py") as (url, _):
+            first_click = _train_click(browser, url)  # the server is fresh: features may still be warming up
+            clicks = sorted(_train_click(browser, url) for _ in range(repeat))
+        browser.close()
+    ds, cache = load_dataset("av-digits"), {}
+    train_and_evaluate(ds, feature_cache=cache, fit_missing=False)
+    in_process = median_seconds(lambda: train_and_evaluate(ds, feature_cache=cache, fit_missing=False), repeat=repeat)
+    click_s = clicks[len(clicks) // 2]
+    rows = [
+        {"what": "bare one-line Streamlit app: start to interactive", "seconds": bare_s, "ratio": 1.0},
+        {"what": "mmdemo home page: start to interactive", "seconds": home_s, "ratio": home_s / bare_s},
+        {"what": "train_and_evaluate in-process (warm caches)", "seconds": in_process, "ratio": 1.0},
+        {
+            "what": "Train click to chart, first on a fresh server",
+            "seconds": first_click,
+            "ratio": first_click / in_process,
+        },
+        {"what": "Train click to chart, warm (median)", "seconds": click_s, "ratio": click_s / in_process},
+    ]
+    before, after = fresh.values()
+    rows += [{"what": f"fresh machine, first MFCC — {k}", "seconds": v, "ratio": v / after} for k, v in fresh.items()]
+
+    def verdict(value: float, target: float) -> str:
+        return "met" if value < target else f"missed by {value - target:.1f} s"
+
+    return {
+        "title": "Start-up and first clicks (headless Chromium, loopback)",
+        "rows": rows,
+        "columns": ["what", "seconds", "ratio"],
+        "checks": [
+            f"home page interactive {home_s:.1f} s ({home_s / bare_s:.1f}x a bare app; target < {HOME_TARGET} s): "
+            f"{verdict(home_s, HOME_TARGET)}",
+            f"Train click to chart {click_s:.1f} s warm (target < {TRAIN_TARGET} s): {verdict(click_s, TRAIN_TARGET)}",
+            f"fresh install, first MFCC: {before:.1f} s with librosa before, {after:.1f} s with mmdemo's own "
+            f"numpy/scipy path after ({before / after:.1f}x)",
+        ],
+        "fresh_first_mfcc_seconds": fresh,
+    }
