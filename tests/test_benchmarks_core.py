@@ -1,4 +1,4 @@
-"""`python -m benchmarks --quick` runs the audio-features and growth benchmarks end to end (no timings asserted)."""
+"""`python -m benchmarks --quick` runs the in-process benchmarks end to end (no timings asserted)."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ import pytest
 from benchmarks.growth import QUICK_SIZES
 
 ROOT = Path(__file__).resolve().parents[1]
+NAMES = ("audio_features", "retrain", "growth")
 
 
 @pytest.fixture(scope="module")
@@ -19,17 +20,17 @@ def results(tmp_path_factory) -> dict[str, dict]:
     """The JSON of one quick run of both benchmarks, by name."""
     out = tmp_path_factory.mktemp("benchmarks")
     proc = subprocess.run(
-        [sys.executable, "-m", "benchmarks", "--quick", "--only", "audio_features,growth", "--out", str(out)],
+        [sys.executable, "-m", "benchmarks", "--quick", "--only", ",".join(NAMES), "--out", str(out)],
         cwd=ROOT,
         capture_output=True,
         text=True,
         timeout=300,
     )
     assert proc.returncode == 0, proc.stderr[-3000:]
-    return {name: json.loads((out / f"{name}.json").read_text()) for name in ("audio_features", "growth")}
+    return {name: json.loads((out / f"{name}.json").read_text()) for name in NAMES}
 
 
-@pytest.mark.parametrize("name", ["audio_features", "growth"])
+@pytest.mark.parametrize("name", NAMES)
 def test_each_result_has_a_table_and_checks(results, name):
     result = results[name]
     assert result["quick"] is True
@@ -47,3 +48,12 @@ def test_growth_has_one_row_per_quick_size(results):
     growth = results["growth"]
     assert [row["samples"] for row in growth["rows"]] == list(QUICK_SIZES)
     assert growth["notes"]
+
+
+def test_retrain_times_every_fusion_method_against_its_baseline(results):
+    from mmdemo.fusion import FUSIONS
+
+    retrain = results["retrain"]
+    assert set(retrain["per_method_seconds"]) == set(FUSIONS)
+    assert retrain["rows"][0]["x baseline"] == 1.0
+    assert any(line.startswith("compare over") for line in retrain["checks"])

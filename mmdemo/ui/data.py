@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import streamlit as st
 
 from mmdemo.corrupt import corrupt_dataset
 from mmdemo.datasets import BUNDLED, MultimodalDataset, load_dataset
-from mmdemo.model import FeatureCache
 from mmdemo.ui import state
+
+if TYPE_CHECKING:  # the home page does not need scikit-learn: importing it costs ~2 s of start-up
+    from mmdemo.model import FeatureCache
 
 __all__ = [
     "USER_DATASET",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import threading
+import time
 from collections.abc import Iterator
 
 import streamlit as st
@@ -17,6 +18,7 @@ from mmdemo.ui.data import current_dataset, dataset_options
 __all__ = ["setup_page", "guard", "pairing_note", "warm_up"]
 
 _log = logging.getLogger("mmdemo.ui")
+WARM_UP_DELAY = 2.0  # seconds
 
 
 def setup_page(title: str, icon: str, *, intro: str = "", pick_dataset: bool = True) -> MultimodalDataset | None:
@@ -61,6 +63,7 @@ def warm_up() -> threading.Thread:
     from mmdemo.ui.models import default_model  # it imports this module's neighbours
 
     def work() -> None:
+        time.sleep(WARM_UP_DELAY)  # let the first page draw before the warm-up takes the CPU
         try:
             default_model()
         except Exception:  # a failed warm-up only means the first visitor waits

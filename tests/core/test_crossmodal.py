@@ -329,7 +329,7 @@ def test_text_features_are_fitted_on_training_rows_only(experiment, monkeypatch)
         return fit(self, X, y)
 
     monkeypatch.setattr(TextFeatures, "fit", spy)
-    r = experiment(query="text", target="audio")
+    r = experiment(query="text", target="audio", feature_cache={})  # a fresh cache: nothing fitted before
     assert seen == [r.n_train] and r.n_train == 1125
 
 
