@@ -60,11 +60,12 @@ def warm_up() -> threading.Thread:
     the first prediction then find warm caches (the caches themselves make
     sure nothing is computed twice if a page asks before the warm-up is done).
     """
-    from mmdemo.ui.models import default_model  # it imports this module's neighbours
 
     def work() -> None:
         time.sleep(WARM_UP_DELAY)  # let the first page draw before the warm-up takes the CPU
         try:
+            from mmdemo.ui.models import default_model  # imported here: scikit-learn takes ~2 s to import
+
             default_model()
         except Exception:  # a failed warm-up only means the first visitor waits
             _log.exception("warm-up failed")
