@@ -14,7 +14,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from benchmarks.common import rss_mb
+from benchmarks.common import RESULTS, rss_mb
 from benchmarks.server import launch, serve, wait_idle
 
 ONE_SESSION_TARGET, PER_SESSION_TARGET = 500.0, 40.0
@@ -36,7 +36,11 @@ def _visit_every_page(browser, url: str):
     wait_idle(page)
     for name in PAGES:
         page.locator("[data-testid='stSidebarNav'] a", has_text=name).first.click()
-        wait_idle(page, after_action=True)
+        try:
+            wait_idle(page, after_action=True)
+        except Exception:
+            page.screenshot(path=str(RESULTS / f"memory-failed-{name.replace(' ', '_')}.png"), full_page=True)
+            raise
         if name == "Train and compare":
             page.get_by_role("button", name="Train", exact=True).click()
             wait_idle(page, after_action=True)
