@@ -7,6 +7,7 @@ The small form of ``python -m benchmarks --only load``: the same journey
 from __future__ import annotations
 
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
@@ -20,7 +21,9 @@ SESSIONS = 5
 @pytest.fixture(scope="module")
 def journeys(app_url) -> list[Journey]:
     """Five concurrent journeys: open the app, train once on *Train & compare*, predict once on *Try it yourself*."""
-    return asyncio.run(crowd(app_url, SESSIONS))
+    # In a thread of its own: the session's Playwright (sync API) already runs an event loop in this one.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, crowd(app_url, SESSIONS)).result()
 
 
 def test_every_session_finishes_without_errors(journeys):
