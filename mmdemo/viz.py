@@ -5,7 +5,8 @@ The same class has the same colour on every page (`class_color`).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from contextvars import ContextVar
 
 import numpy as np
 import plotly.graph_objects as go
@@ -25,7 +26,57 @@ __all__ = [
     "robustness_figure",
     "decision_regions_figure",
     "outer_product_figure",
+    "TEXT",
+    "use_text",
 ]
+
+#: Every fixed text the figures draw (titles, axes, legends, notes), in English; ``use_text`` swaps in
+#: another language for the current thread (the UI does so per script run, from its catalogue).
+TEXT: dict[str, str] = {
+    "confusion_title": "Confusion matrix (held-out samples)",
+    "predicted": "predicted",
+    "true": "true",
+    "confusion_hover": "true {y}, predicted {x}: {z}",
+    "comparison_title": "Accuracy on the same held-out split",
+    "accuracy": "accuracy",
+    "macro_f1": "macro-F1",
+    "best_single": "best single modality {value}",
+    "class": "class",
+    "class_modality": "class · modality",
+    "pairs": "pairs",
+    "waveform_title": "Waveform",
+    "time_s": "time (s)",
+    "amplitude": "amplitude",
+    "mel_title": "Mel spectrogram (dB)",
+    "mel_band": "mel band",
+    "correlation_title": "Canonical correlation per component (training rows)",
+    "component": "component",
+    "correlation": "correlation",
+    "robustness_title": "Accuracy as {what} is corrupted ({kinds}; at {where} time)",
+    "corruption_level": "corruption level",
+    "held_out_accuracy": "held-out accuracy",
+    "level_accuracy": "level {x}: accuracy {y}",
+    "chance": "chance {value}",
+    "your_slider": "your slider: {value}",
+    "alone": "{modality} alone",
+    "image": "image",
+    "audio": "audio",
+    "text": "text",
+    "toy_title": "{name}: {value} held-out",
+    "one_number": "s_{modality} (one number from the {modality})",
+}
+_TEXT: ContextVar[Mapping[str, str] | None] = ContextVar("mmdemo_viz_text", default=None)
+
+
+def use_text(text: Mapping[str, str]) -> None:
+    """Draw the figures of this thread with ``text`` (keys of `TEXT`; missing ones stay English)."""
+    _TEXT.set(dict(text))
+
+
+def _tx(key: str, **values) -> str:
+    template = (_TEXT.get() or {}).get(key) or TEXT[key]
+    return template.format(**values) if values else template
+
 
 _SYMBOLS = {"image": "circle", "audio": "diamond", "text": "square"}
 #: The same markers as characters, for titles and captions.
@@ -46,7 +97,7 @@ def class_color(index: int) -> str:
 
 
 def confusion_matrix_figure(
-    matrix: Sequence[Sequence[int]], class_names: Sequence[str], *, title: str = "Confusion matrix (held-out samples)"
+    matrix: Sequence[Sequence[int]], class_names: Sequence[str], *, title: str | None = None
 ) -> go.Figure:
     """Heatmap of counts: rows are true classes, columns predicted; the diagonal is right.
 
@@ -66,16 +117,22 @@ def confusion_matrix_figure(
             text=m,
             texttemplate="%{text}",
             showscale=False,
-            hovertemplate="true %{y}, predicted %{x}: %{z}<extra></extra>",
+            hovertemplate=_tx("confusion_hover", y="%{y}", x="%{x}", z="%{z}") + "<extra></extra>",
         )
     )
-    fig.update_layout(title=title, xaxis_title="predicted", yaxis_title="true", yaxis_autorange="reversed", **_LAYOUT)
+    fig.update_layout(
+        title=title or _tx("confusion_title"),
+        xaxis_title=_tx("predicted"),
+        yaxis_title=_tx("true"),
+        yaxis_autorange="reversed",
+        **_LAYOUT,
+    )
     fig.update_xaxes(type="category")
     fig.update_yaxes(type="category")
     return fig
 
 
-def comparison_figure(rows: Sequence[dict], *, title: str = "Accuracy on the same held-out split") -> go.Figure:
+def comparison_figure(rows: Sequence[dict], *, title: str | None = None) -> go.Figure:
     """Bar chart of methods: each modality alone (grey) and every fusion method (blue).
 
     ``rows`` are dicts with ``name``, ``accuracy``, ``kind`` ("single" or "fusion")
@@ -96,7 +153,7 @@ def comparison_figure(rows: Sequence[dict], *, title: str = "Accuracy on the sam
             text=[f"{r['accuracy']:.2f}" for r in rows],
             textposition="outside",
             customdata=[r.get("macro_f1", float("nan")) for r in rows],
-            hovertemplate="%{x}<br>accuracy %{y:.3f}<br>macro-F1 %{customdata:.3f}<extra></extra>",
+            hovertemplate=f"%{{x}}<br>{_tx('accuracy')} %{{y:.3f}}<br>{_tx('macro_f1')} %{{customdata:.3f}}<extra></extra>",
         )
     )
     if best is not None:
@@ -104,11 +161,13 @@ def comparison_figure(rows: Sequence[dict], *, title: str = "Accuracy on the sam
             y=best,
             line_dash="dot",
             line_color="#555",
-            annotation_text=f"best single modality {best:.2f}",
+            annotation_text=_tx("best_single", value=f"{best:.2f}"),
             annotation_position="bottom right",
             annotation_bgcolor="rgba(255,255,255,0.8)",
         )
-    fig.update_layout(title=title, yaxis_title="accuracy", yaxis_range=[0, 1.12], **_LAYOUT)
+    fig.update_layout(
+        title=title or _tx("comparison_title"), yaxis_title=_tx("accuracy"), yaxis_range=[0, 1.12], **_LAYOUT
+    )
     return fig
 
 
@@ -137,7 +196,7 @@ def embedding_figure(
         idx = np.flatnonzero(labels == c)
         if len(idx) == 0:
             continue
-        text = [f"class {name}<br>{hover[i]}" for i in idx]
+        text = [f"{_tx('class')} {name}<br>{hover[i]}" for i in idx]
         common = {"name": str(name), "text": text, "hovertemplate": "%{text}<extra></extra>", "mode": "markers"}
         if coords.shape[1] == 3:
             fig.add_trace(
@@ -158,7 +217,7 @@ def embedding_figure(
                     **common,
                 )
             )
-    fig.update_layout(title=title, legend_title="class", **_LAYOUT)
+    fig.update_layout(title=title, legend_title=_tx("class"), **_LAYOUT)
     return fig
 
 
@@ -192,20 +251,28 @@ def image_grid_figure(images: Sequence[np.ndarray], captions: Sequence[str], *, 
     return fig
 
 
-def waveform_figure(y: np.ndarray, sr: int, *, title: str = "Waveform") -> go.Figure:
+def waveform_figure(y: np.ndarray, sr: int, *, title: str | None = None) -> go.Figure:
     """Amplitude over time (decimated for speed)."""
     step = max(1, len(y) // 4000)
     t = np.arange(len(y))[::step] / sr
     fig = go.Figure(go.Scatter(x=t, y=np.asarray(y)[::step], mode="lines", line={"width": 1}))
-    fig.update_layout(title=title, xaxis_title="time (s)", yaxis_title="amplitude", height=220, **_LAYOUT)
+    fig.update_layout(
+        title=title or _tx("waveform_title"),
+        xaxis_title=_tx("time_s"),
+        yaxis_title=_tx("amplitude"),
+        height=220,
+        **_LAYOUT,
+    )
     return fig
 
 
-def spectrogram_figure(db: np.ndarray, sr: int, hop: int, *, title: str = "Mel spectrogram (dB)") -> go.Figure:
+def spectrogram_figure(db: np.ndarray, sr: int, hop: int, *, title: str | None = None) -> go.Figure:
     """A mel spectrogram in dB, shape (n_mels, frames), time on the x axis."""
     t = np.arange(db.shape[1]) * hop / sr
     fig = go.Figure(go.Heatmap(z=db, x=t, colorscale="Viridis", colorbar={"title": "dB"}))
-    fig.update_layout(title=title, xaxis_title="time (s)", yaxis_title="mel band", height=260, **_LAYOUT)
+    fig.update_layout(
+        title=title or _tx("mel_title"), xaxis_title=_tx("time_s"), yaxis_title=_tx("mel_band"), height=260, **_LAYOUT
+    )
     return fig
 
 
@@ -262,7 +329,7 @@ def shared_space_figure(
         style = {
             "mode": "lines",
             "line": {"color": "rgba(120,120,120,0.35)", "width": 1},
-            "name": "pairs",
+            "name": _tx("pairs"),
             "hoverinfo": "skip",
         }
         fig.add_trace(go.Scatter3d(x=xs, y=ys, z=zs, **style) if three else go.Scatter(x=xs, y=ys, **style))
@@ -282,20 +349,18 @@ def shared_space_figure(
                 "name": f"{name} · {modality}",
                 "legendgroup": str(name),
                 "marker": marker,
-                "text": [f"class {name} · {modality}<br>{hover[i]}" for i in idx],
+                "text": [f"{_tx('class')} {name} · {modality}<br>{hover[i]}" for i in idx],
                 "hovertemplate": "%{text}<extra></extra>",
             }
             if three:
                 fig.add_trace(go.Scatter3d(x=Z[idx, 0], y=Z[idx, 1], z=Z[idx, 2], **common))
             else:
                 fig.add_trace(go.Scatter(x=Z[idx, 0], y=Z[idx, 1], **common))
-    fig.update_layout(title=title, legend_title="class · modality", **_LAYOUT)
+    fig.update_layout(title=title, legend_title=_tx("class_modality"), **_LAYOUT)
     return fig
 
 
-def correlation_figure(
-    correlations: Sequence[float], *, title: str = "Canonical correlation per component (training rows)"
-) -> go.Figure:
+def correlation_figure(correlations: Sequence[float], *, title: str | None = None) -> go.Figure:
     """Bars of the correlation between the two modalities along each shared component.
 
     Examples
@@ -314,7 +379,12 @@ def correlation_figure(
         )
     )
     fig.update_layout(
-        title=title, xaxis_title="component", yaxis_title="correlation", yaxis_range=[0, 1.1], height=300, **_LAYOUT
+        title=title or _tx("correlation_title"),
+        xaxis_title=_tx("component"),
+        yaxis_title=_tx("correlation"),
+        yaxis_range=[0, 1.1],
+        height=300,
+        **_LAYOUT,
     )
     return fig
 
@@ -343,6 +413,7 @@ def robustness_figure(curves, *, marker: float | None = None, title: str | None 
     for i, (name, acc) in enumerate(curves.curves.items()):
         m = name.removesuffix(" alone")
         single = m in curves.single and name != m
+        label = _tx("alone", modality=_tx(m) if m in TEXT else m) if single else name
         style = (
             {"line": {"color": _MODALITY_COLORS.get(m, "#555"), "width": 2, "dash": "dash"},
              "marker": {"symbol": _SYMBOLS.get(m, "circle")}}
@@ -354,8 +425,8 @@ def robustness_figure(curves, *, marker: float | None = None, title: str | None 
                 x=curves.levels,
                 y=acc,
                 mode="lines+markers",
-                name=f"{name} · AUC {auc[name]:.2f}",
-                hovertemplate=f"{name}<br>level %{{x:.2f}}: accuracy %{{y:.3f}}<extra></extra>",
+                name=f"{label} · AUC {auc[name]:.2f}",
+                hovertemplate=f"{label}<br>" + _tx("level_accuracy", x="%{x:.2f}", y="%{y:.3f}") + "<extra></extra>",
                 **style,
             )
         )
@@ -363,7 +434,7 @@ def robustness_figure(curves, *, marker: float | None = None, title: str | None 
         y=curves.chance,
         line_dash="dot",
         line_color="#999",
-        annotation_text=f"chance {curves.chance:.2f}",
+        annotation_text=_tx("chance", value=f"{curves.chance:.2f}"),
         annotation_position="bottom left",
     )
     if marker is not None:
@@ -371,14 +442,14 @@ def robustness_figure(curves, *, marker: float | None = None, title: str | None 
             x=marker,
             line_color="#d62728",
             line_width=2,
-            annotation_text=f"your slider: {marker:.1f}",
+            annotation_text=_tx("your_slider", value=f"{marker:.1f}"),
             annotation_position="top",
         )
     kinds = ", ".join(f"{m} {k}" for m, k in curves.kinds.items())
     fig.update_layout(
-        title=title or f"Accuracy as {curves.corrupted} is corrupted ({kinds}; at {curves.where} time)",
-        xaxis_title="corruption level",
-        yaxis_title="held-out accuracy",
+        title=title or _tx("robustness_title", what=curves.corrupted, kinds=kinds, where=curves.where),
+        xaxis_title=_tx("corruption_level"),
+        yaxis_title=_tx("held_out_accuracy"),
         yaxis_range=[0, 1.08],
         xaxis_range=[min(curves.levels) - 0.03, max(curves.levels) + 0.03],
         legend={"orientation": "h", "y": -0.2},
@@ -399,7 +470,7 @@ def decision_regions_figure(lesson) -> go.Figure:
     fig = make_subplots(
         rows=1,
         cols=len(names),
-        subplot_titles=[f"{n}: {lesson.toy_accuracy[n]:.2f} held-out" for n in names],
+        subplot_titles=[_tx("toy_title", name=n, value=f"{lesson.toy_accuracy[n]:.2f}") for n in names],
         horizontal_spacing=0.04,
         shared_yaxes=True,
     )
@@ -449,9 +520,11 @@ def decision_regions_figure(lesson) -> go.Figure:
                 row=1,
                 col=col,
             )
-        fig.update_xaxes(title_text=f"s_{a} (one number from the {a})", row=1, col=col)
-    fig.update_yaxes(title_text=f"s_{b} (one number from the {b})", row=1, col=1)
-    fig.update_layout(height=420, legend_title="class", **{**_LAYOUT, "margin": {"l": 10, "r": 10, "t": 60, "b": 10}})
+        fig.update_xaxes(title_text=_tx("one_number", modality=a), row=1, col=col)
+    fig.update_yaxes(title_text=_tx("one_number", modality=b), row=1, col=1)
+    fig.update_layout(
+        height=420, legend_title=_tx("class"), **{**_LAYOUT, "margin": {"l": 10, "r": 10, "t": 60, "b": 10}}
+    )
     return fig
 
 

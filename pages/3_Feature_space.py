@@ -6,28 +6,39 @@ import streamlit as st
 from mmdemo.model import featurize_dataset
 from mmdemo.projection import PROJECTIONS, fused_view, project
 from mmdemo.ui.data import feature_cache
+from mmdemo.ui.i18n import t, table
 from mmdemo.ui.page import guard, setup_page
 from mmdemo.viz import embedding_figure
 
-ds = setup_page(
-    "Feature space",
-    "🗺️",
-    intro="Each dot is a sample, coloured by class: classes that form separate clouds are easy to tell apart.",
-)
+ds = setup_page(t("space.title"), "🗺️", intro=t("space.intro"))
 if ds is None:
     st.stop()
+
+#: View value -> key of its label (single modalities are named by `names.modality`).
+FUSED = {"fused: early ⊕": "space.fused_early", "fused: tensor ⊗": "space.fused_tensor"}
+
+
+def view_label(view: str) -> str:
+    return t(FUSED[view]) if view in FUSED else t(f"names.modality.{view}")
+
 
 with guard():
     views = list(ds.modalities)
     if len(ds.modalities) > 1:
-        views += ["fused: early ⊕", "fused: tensor ⊗"]
+        views += list(FUSED)
     a, b, c, d = st.columns(4)
-    view = a.selectbox("Features of", views, key="space_view")
-    method = b.selectbox("Projection", list(PROJECTIONS), format_func=PROJECTIONS.get, key="space_method")
-    dims = c.radio("Dimensions", [2, 3], horizontal=True, key="space_dims")
-    n_max = d.slider("Samples shown", 100, max(100, ds.n_samples), min(600, ds.n_samples), 50, key="space_n")
+    view = a.selectbox(t("space.view"), views, format_func={v: view_label(v) for v in views}.get, key="space_view")
+    projections = table("names.projection")
+    method = b.selectbox(
+        t("space.projection"),
+        list(PROJECTIONS),
+        format_func=lambda m: projections.get(m, PROJECTIONS[m]),
+        key="space_method",
+    )
+    dims = c.radio(t("space.dims"), [2, 3], horizontal=True, key="space_dims")
+    n_max = d.slider(t("space.n_shown"), 100, max(100, ds.n_samples), min(600, ds.n_samples), 50, key="space_n")
 
-    with st.spinner("Computing features and the projection…"):
+    with st.spinner(t("space.spinner")):
         mods = ds.modalities if view.startswith("fused") else [view]
         X, blocks = featurize_dataset(ds, mods, feature_cache=feature_cache(ds))
         if view.startswith("fused"):
@@ -44,10 +55,7 @@ with guard():
         ds.y[rows],
         ds.class_names,
         hover=hover,
-        title=f"{view} — {method.upper()} {dims}-D, {len(rows)} samples",
+        title=t("space.figure_title", view=view_label(view), method=method.upper(), dims=dims, n=len(rows)),
     )
     st.plotly_chart(fig, key="space_chart")
-    st.caption(
-        f"{X.shape[1]} feature dimensions projected to {dims}. Features are unsupervised here (labels only colour the dots); "
-        "the same random sample of points (seed 0) is shown for every view."
-    )
+    st.caption(t("space.caption", n_features=X.shape[1], dims=dims))

@@ -5,50 +5,57 @@ import streamlit as st
 from mmdemo.crossmodal import MISSING_STRATEGIES, SHARED_SPACES
 from mmdemo.evaluate import missing_modality_report
 from mmdemo.ui import state
-from mmdemo.ui.crossmodal import shared_space, show_gallery, show_missing_table, show_retrieval_metrics, show_transfer
+from mmdemo.ui.crossmodal import (
+    modality_list,
+    modality_name,
+    shared_space,
+    show_gallery,
+    show_missing_table,
+    show_retrieval_metrics,
+    show_transfer,
+)
 from mmdemo.ui.data import feature_cache
+from mmdemo.ui.i18n import t, table
 from mmdemo.ui.inputs import audio_input, image_input, text_input
 from mmdemo.ui.page import guard, pairing_note, setup_page
 from mmdemo.viz import MODALITY_GLYPHS, correlation_figure, shared_space_figure
 
-ds = setup_page(
-    "Cross-modal lab",
-    "🔗",
-    intro="Learn one space that two modalities share, then use it: find the sound that goes with a picture, "
-    "train on one modality and test on another, predict when a modality is missing.",
-)
+ds = setup_page(t("crossmodal.title"), "🔗", intro=t("crossmodal.intro"))
 if ds is None:
     st.stop()
 
 with guard():
     if len(ds.modalities) < 2:
-        st.warning(f"{ds.name} has only {', '.join(ds.modalities)}; the cross-modal lab needs two modalities.")
+        st.warning(t("crossmodal.too_few", name=ds.name, modalities=modality_list(ds.modalities)))
         st.stop()
+    # Option labels are built here, in the session's language, not inside format_func: Streamlit may call
+    # format_func outside this run (AppTest does), where the session's language is not known.
+    names = {m: modality_name(m) for m in ds.modalities}
+    described = table("names.space")
+    spaces = {k: t("crossmodal.option", name=k, description=described.get(k, v)) for k, v in SHARED_SPACES.items()}
     a, b, c, d = st.columns(4)
-    query = a.selectbox("Query modality", ds.modalities, key="xm_query")
+    query = a.selectbox(t("crossmodal.query_modality"), ds.modalities, format_func=names.get, key="xm_query")
     targets = [m for m in ds.modalities if m != query]
-    target = b.selectbox("Target modality", targets, key="xm_target")
-    method = c.selectbox(
-        "Shared space", list(SHARED_SPACES), format_func=lambda k: f"{k} — {SHARED_SPACES[k]}", key="xm_method"
-    )
-    seed = int(d.number_input("Seed", 0, 9999, 0, key="xm_seed"))
+    target = b.selectbox(t("crossmodal.target_modality"), targets, format_func=names.get, key="xm_target")
+    method = c.selectbox(t("crossmodal.method"), list(SHARED_SPACES), format_func=spaces.get, key="xm_method")
+    seed = int(d.number_input(t("crossmodal.seed"), 0, 9999, 0, key="xm_seed"))
     if ds.pairing == "label":
-        st.info(
-            pairing_note(ds)
-            + " So instance-level recall (finding *the* clip of *this* image) is no better than a random pick within the class, "
-            "by construction; read the class-level precision and mAP.",
-            icon="ℹ️",
-        )
+        st.info(pairing_note(ds) + t("crossmodal.label_pairing"), icon="ℹ️")
 
     result = shared_space(ds, query=query, target=target, method=method, seed=seed, cache=feature_cache(ds))
 
     space_tab, retrieval_tab, transfer_tab, missing_tab = st.tabs(
-        ["Shared space", "Retrieval", "Transfer", "Missing modality"]
+        [
+            t("crossmodal.tab_space"),
+            t("crossmodal.tab_retrieval"),
+            t("crossmodal.tab_transfer"),
+            t("crossmodal.tab_missing"),
+        ]
     )
     with space_tab:
         e, f = st.columns([1, 1])
-        dims = e.radio("Dimensions", [2, 3], horizontal=True, key="xm_dims")
-        lines = f.toggle("Join the two modalities of each sample", value=False, key="xm_lines")
+        dims = e.radio(t("crossmodal.dimensions"), [2, 3], horizontal=True, key="xm_dims")
+        lines = f.toggle(t("crossmodal.join_pairs"), value=False, key="xm_lines")
         hover = [ds.sample_ids[i] for i in result.indices]
         fig = shared_space_figure(
             result.Zq[:, :dims],
@@ -58,25 +65,41 @@ with guard():
             (query, target),
             lines=lines,
             hover=hover,
-            title=f"{query} ({MODALITY_GLYPHS[query]}) and {target} ({MODALITY_GLYPHS[target]}) in one {method.upper()} space — {len(result.indices)} held-out samples",
+            title=t(
+                "crossmodal.space_title",
+                query=modality_name(query),
+                query_glyph=MODALITY_GLYPHS[query],
+                target=modality_name(target),
+                target_glyph=MODALITY_GLYPHS[target],
+                method=method.upper(),
+                n=len(result.indices),
+            ),
         )
         st.plotly_chart(fig, key="xm_space_chart")
         st.plotly_chart(correlation_figure(result.correlations), key="xm_corr_chart")
         st.caption(
-            "On the held-out samples the same components correlate "
-            + ", ".join(f"{c:.2f}" for c in result.test_correlations[:5])
-            + f"… (fitted on {result.n_train} training pairs; split seed {seed}, held-out fraction {result.test_size:.2f})."
+            t(
+                "crossmodal.held_out_correlations",
+                correlations=", ".join(f"{c:.2f}" for c in result.test_correlations[:5]),
+                n_train=result.n_train,
+                seed=seed,
+                test_size=result.test_size,
+            )
         )
     with retrieval_tab:
         show_retrieval_metrics(result)
-        st.subheader(f"Search the held-out {target} with one {query}")
-        source = st.radio("Query from", ["a held-out sample", "my own"], horizontal=True, key="xm_query_source")
+        st.subheader(t("crossmodal.search_header", target=modality_name(target), query=modality_name(query)))
+        sources = {"a held-out sample": t("crossmodal.from_sample"), "my own": t("crossmodal.from_own")}
+        source = st.radio(
+            t("crossmodal.query_from"), list(sources), format_func=sources.get, horizontal=True, key="xm_query_source"
+        )
         if source == "a held-out sample":
+            samples = [
+                t("crossmodal.sample_option", sample=ds.sample_ids[j], label=ds.class_names[y])
+                for j, y in zip(result.indices, result.labels)
+            ]
             pick = st.selectbox(
-                "Query sample",
-                range(len(result.indices)),
-                format_func=lambda i: f"{ds.sample_ids[result.indices[i]]} (class {ds.class_names[result.labels[i]]})",
-                key="xm_pick",
+                t("crossmodal.query_sample"), range(len(samples)), format_func=samples.__getitem__, key="xm_pick"
             )
             hits = result.search_row(int(pick), k=8)
         else:
@@ -91,17 +114,21 @@ with guard():
     with transfer_tab:
         show_transfer(result)
     with missing_tab:
+        strategies = table("names.strategy")
         st.markdown(
-            "Train every fusion method with all modalities, then hide one modality of the held-out samples and predict "
-            "with what is left, by each strategy: "
-            + "; ".join(f"**{k}** — {v}" for k, v in MISSING_STRATEGIES.items())
-            + "."
+            t(
+                "crossmodal.missing_intro",
+                strategies=t("crossmodal.strategy_sep").join(
+                    t("crossmodal.strategy_item", name=k, description=strategies.get(k, v))
+                    for k, v in MISSING_STRATEGIES.items()
+                ),
+            )
         )
-        if st.button("Run the missing-modality experiment", key="xm_missing_button"):
-            with st.status("Training each fusion method and predicting with modalities hidden…") as status:
+        if st.button(t("crossmodal.run_missing"), key="xm_missing_button"):
+            with st.status(t("crossmodal.missing_status")) as status:
                 rows = missing_modality_report(ds, seed=seed, feature_cache=feature_cache(ds))
                 state.put("missing_report", {"dataset": ds.name, "seed": seed, "rows": rows})
-                status.update(label="Done", state="complete")
+                status.update(label=t("crossmodal.done"), state="complete")
         report = state.get("missing_report")
         if report is not None and report["dataset"] == ds.name:
             show_missing_table(report)

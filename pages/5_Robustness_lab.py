@@ -6,139 +6,164 @@ from mmdemo.classifiers import CLASSIFIERS
 from mmdemo.fusion import FUSIONS
 from mmdemo.interactions import TOY_MODELS, fusion_widths
 from mmdemo.robustness import DEFAULT_FUSIONS, WHERE, corruption_spec
+from mmdemo.ui.i18n import t, table
 from mmdemo.ui.page import guard, setup_page
-from mmdemo.ui.robustness import corruption_controls, curves, lesson, robustness_lab, show_preview
+from mmdemo.ui.robustness import (
+    corruption_controls,
+    curves,
+    curves_title,
+    lesson,
+    method_name,
+    modality_name,
+    robustness_lab,
+    show_preview,
+    show_table,
+)
 from mmdemo.ui.widgets import show_comparison
 from mmdemo.viz import comparison_figure, decision_regions_figure, outer_product_figure, robustness_figure
 
-ds = setup_page(
-    "Robustness lab",
-    "🛡️",
-    intro="Blur, drown, garble or remove one modality and watch which fusion methods hold up; "
-    "then see why a task whose answer lies in how modalities interact needs the outer product ⊗.",
-)
+ds = setup_page(t("robustness.title"), "🛡️", intro=t("robustness.intro"))
 if ds is None:
     st.stop()
 
-corrupt_tab, xor_tab = st.tabs(["Corrupt a modality", "⊕ vs ⊗: when modalities interact"])
+corrupt_tab, xor_tab = st.tabs([t("robustness.tab_corrupt"), t("robustness.tab_xor")])
 
 with corrupt_tab, guard():
     if len(ds.modalities) < 2:
-        st.warning(f"{ds.name} has only {', '.join(ds.modalities)}; robustness of fusion needs two modalities.")
+        listed = t("robustness.list_sep").join(map(modality_name, ds.modalities))
+        st.warning(t("robustness.one_modality", dataset=ds.name, modalities=listed))
         st.stop()
     a, b, c = st.columns([3, 2, 1])
     fusions = a.multiselect(
-        "Fusion methods",
+        t("robustness.fusions"),
         list(FUSIONS),
         default=list(DEFAULT_FUSIONS),
         key="robust_fusions",
-        help="Each one is a curve.",
+        help=t("robustness.fusions_help"),
     )
+    # option labels are made now, in this run's language: widgets may call format_func outside the run
+    described = table("names.classifier")
+    classifiers = {
+        k: t("robustness.classifier_option", name=k, description=described.get(k, CLASSIFIERS[k])) for k in CLASSIFIERS
+    }
     classifier = b.selectbox(
-        "Classifier", list(CLASSIFIERS), format_func=lambda k: f"{k} — {CLASSIFIERS[k]}", key="robust_classifier"
+        t("robustness.classifier"),
+        list(CLASSIFIERS),
+        format_func=classifiers.__getitem__,
+        key="robust_classifier",
     )
-    seed = int(c.number_input("Seed", 0, 9999, 0, key="robust_seed"))
+    seed = int(c.number_input(t("robustness.seed"), 0, 9999, 0, key="robust_seed"))
     if not fusions:
-        st.warning("Choose at least one fusion method.")
+        st.warning(t("robustness.no_fusion"))
         st.stop()
     lab = robustness_lab(ds, fusions, classifier, seed)
-    st.caption(
-        f"Each method is trained once on clean data: {len(lab.train_)} training samples; every accuracy below is on "
-        f"the {len(lab.test_)} held-out samples (stratified split, 25% held out, seed {seed}); "
-        "the corruption of the held-out samples is drawn with the same seed."
-    )
+    st.caption(t("robustness.split_caption", n_train=len(lab.train_), n_test=len(lab.test_), seed=seed))
 
-    st.subheader("1 · Corrupt the held-out samples")
+    st.subheader(t("robustness.step_corrupt"))
     kinds, levels = corruption_controls(lab.modalities)
     show_preview(lab, kinds, levels)
     spec = {k: v for m in lab.modalities for k, v in corruption_spec([m], levels[m], kinds).items()}
-    with st.spinner("Scoring every model on the corrupted samples…"):
+    with st.spinner(t("robustness.scoring")):
         now, clean = lab.score(spec), lab.score({})
     rows = [{"name": f"{m} alone", "accuracy": now[f"{m} alone"], "kind": "single"} for m in lab.modalities]
     rows += [{"name": f, "accuracy": now[f], "kind": "fusion"} for f in lab.fusions]
     left, right = st.columns([3, 2])
-    left.plotly_chart(comparison_figure(rows, title="Held-out accuracy at these settings"), key="robust_now_chart")
-    right.dataframe(
-        [{"method": r["name"], "clean": clean[r["name"]], "now": r["accuracy"]} for r in rows],
-        hide_index=True,
-        column_config={k: st.column_config.NumberColumn(format="%.3f") for k in ("clean", "now")},
+    shown = [r | {"name": method_name(r["name"], lab.modalities)} for r in rows]
+    left.plotly_chart(comparison_figure(shown, title=t("robustness.now_title")), key="robust_now_chart")
+    show_table(
+        right, [{"method": r["name"], "clean": clean[r["name"]], "now": r["accuracy"]} for r in rows], lab.modalities
     )
 
-    st.subheader("2 · Accuracy as the corruption rises")
+    st.subheader(t("robustness.step_curves"))
     d, e = st.columns(2)
+    targets = {m: modality_name(m) for m in lab.modalities} | {"all": t("robustness.all_modalities")}
     corrupted = d.radio(
-        "Corrupt", [*lab.modalities, "all"], horizontal=True, key="robust_curve_for",
-        format_func=lambda m: "all modalities at once" if m == "all" else m,
-    )  # fmt: skip
-    where = e.radio("Corrupt at", list(WHERE), format_func=WHERE.get, key="robust_where")
-    with st.spinner("Scoring each corruption level…"):
+        t("robustness.corrupt"), list(targets), horizontal=True, format_func=targets.__getitem__, key="robust_curve_for"
+    )
+    where_names = {w: table("names.where").get(w, text) for w, text in WHERE.items()}
+    where = e.radio(t("robustness.corrupt_at"), list(WHERE), format_func=where_names.__getitem__, key="robust_where")
+    with st.spinner(t("robustness.scoring_levels")):
         result = curves(lab, corrupted, kinds, where)
     marker = levels[corrupted] if corrupted != "all" else None
-    st.plotly_chart(robustness_figure(result, marker=marker), key="robust_curves_chart")
-    st.dataframe(
-        result.summary(),
-        hide_index=True,
-        column_config={k: st.column_config.NumberColumn(format="%.3f") for k in ("clean", "worst level", "auc")},
-    )
+    st.plotly_chart(robustness_figure(result, marker=marker, title=curves_title(result)), key="robust_curves_chart")
+    show_table(st, result.summary(), lab.modalities)
     best = max(result.fused, key=lambda f: result.auc()[f])
     st.caption(
-        f"AUC: the area under a curve divided by the width of the level range — 1.0 means perfect at every level, "
-        f"chance ({result.chance:.2f}) means no better than always answering the most common class. "
-        f"Most robust here: **{best}**. A sample with every modality missing is answered with the most common "
-        f"training class. Levels {', '.join(f'{v:g}' for v in result.levels)}; "
-        f"held-out {result.n_test}, seed {result.seed}."
+        t(
+            "robustness.auc_caption",
+            chance=result.chance,
+            best=best,
+            levels=", ".join(f"{v:g}" for v in result.levels),
+            n_test=result.n_test,
+            seed=result.seed,
+        )
     )
 
 with xor_tab, guard():
-    st.markdown(
-        "On **xor-shapes** a picture shows a circle or a square and a tone is low or high. The class is "
-        "**agree** for circle + low or square + high, **differ** otherwise. Neither modality alone says "
-        "anything about the class: only the *combination* does."
-    )
-    lesson_seed = int(st.number_input("Seed (split, models)", 0, 9999, 0, key="xor_seed"))
-    xor = lesson(lesson_seed)
+    st.markdown(t("xor.intro"))
+    lesson_seed = int(st.number_input(t("xor.seed"), 0, 9999, 0, key="xor_seed"))
+    with st.spinner(t("xor.spinner")):
+        xor = lesson(lesson_seed)
     show_comparison(xor.results, key="xor")
     first = xor.results[0]
-    st.caption(
-        f"Real features (image pixels, pooled MFCC audio) and logistic regression; trained on {first.n_train}, "
-        f"scored on {first.n_test} held-out samples (stratified, seed {xor.seed})."
-    )
+    st.caption(t("xor.caption", n_train=first.n_train, n_test=first.n_test, seed=xor.seed))
 
-    st.subheader("Why: the decision regions")
+    st.subheader(t("xor.regions_header"))
+    toy = table("names.toy")
     st.markdown(
-        "Squeeze each modality to **one number** — s_image and s_audio, the directions the ⊗ model relies on "
-        "most — and the four combinations become four corners: a checkerboard. Three small models see them:\n"
-        + "\n".join(f"- **{k}**: {v}" for k, v in TOY_MODELS.items())
-        + "\n\nAdding evidence up gives one straight boundary (the black line), which cannot separate a "
-        "checkerboard; the product s_image · s_audio changes sign from corner to corner, so ⊗ can."
+        t("xor.regions_intro")
+        + "\n"
+        + "\n".join(t("xor.toy_item", name=k, description=toy.get(k, v)) for k, v in TOY_MODELS.items())
+        + "\n\n"
+        + t("xor.regions_outro")
     )
     st.plotly_chart(decision_regions_figure(xor), key="xor_regions")
 
-    st.subheader("The outer product [z_image; 1] ⊗ [z_audio; 1]")
+    st.subheader(t("xor.outer_header"))
     names = [f"{e['id'].split('#')[0]} → {e['label']}" for e in xor.examples]
-    pick = st.selectbox("Sample", range(len(names)), format_func=names.__getitem__, key="xor_example")
+    pick = st.selectbox(t("xor.sample"), range(len(names)), format_func=names.__getitem__, key="xor_example")
     f, g = st.columns(2)
     f.plotly_chart(
-        outer_product_figure(xor.examples[pick]["outer"], xor.modalities, title=f"One sample: {names[pick]}"),
+        outer_product_figure(
+            xor.examples[pick]["outer"], xor.modalities, title=t("xor.one_sample_title", name=names[pick])
+        ),
         key="xor_outer",
     )
-    g.plotly_chart(
-        outer_product_figure(xor.weights, xor.modalities, title="What the ⊗ classifier weighs (toward 'differ')"),
-        key="xor_weights",
-    )
+    g.plotly_chart(outer_product_figure(xor.weights, xor.modalities, title=t("xor.weights_title")), key="xor_weights")
     sv = xor.singular_values
+    rows_, cols_ = xor.weights.shape
     st.markdown(
-        f"Each modality is reduced to {xor.weights.shape[0] - 1} PCA components z plus a constant 1, so the product "
-        f"has {xor.weights.shape[0]} × {xor.weights.shape[1]} = {xor.weights.size} cells: the last row and column "
-        "repeat each modality alone, the rest are interactions. The weights' interaction part is nearly rank one "
-        f"(singular values {sv[0]:.2f}, {sv[1]:.2f}, {sv[2]:.2f}, …), which is why low-rank fusion works."
+        t(
+            "xor.rank_text",
+            k=rows_ - 1,
+            rows=rows_,
+            cols=cols_,
+            cells=xor.weights.size,
+            sv0=sv[0],
+            sv1=sv[1],
+            sv2=sv[2],
+        )
     )
-    st.markdown("**How wide the fused vector gets** — why ⊗ needs PCA first, or a sketch:")
+    st.markdown(t("xor.widths_intro"))
     widths = {"xor-shapes": xor.feature_dims}
     if ds.name != "xor-shapes":
         widths[ds.name] = {m: b - a for m, (a, b) in lab.blocks_.items()}
+    width_col = table("xor.col")
     for name, dims in widths.items():
-        st.caption(f"{name}: " + ", ".join(f"{m} {d} features" for m, d in dims.items()))
+        listed = t("robustness.list_sep").join(
+            t("xor.width_item", modality=modality_name(m), d=d) for m, d in dims.items()
+        )
+        st.caption(t("xor.widths_caption", dataset=name, dims=listed))
+        rows = fusion_widths(dims, n_components=rows_ - 1)
         st.dataframe(
-            fusion_widths(dims), hide_index=True, column_config={"width": st.column_config.NumberColumn(format="%d")}
+            [
+                {
+                    width_col["method"]: t(f"xor.width_method.{key}", n=rows_ - 1),
+                    width_col["formula"]: t("xor.fixed") if key == "sketch" else r["formula"],
+                    width_col["width"]: r["width"],
+                }
+                for key, r in zip(("early", "raw", "pca", "sketch"), rows)
+            ],
+            hide_index=True,
+            column_config={width_col["width"]: st.column_config.NumberColumn(format="%d")},
         )

@@ -5,21 +5,17 @@ import streamlit as st
 from mmdemo.datasets import export_zip, load_zip
 from mmdemo.datasets.builder import add_class, add_files, add_sample, empty_dataset, remove_sample
 from mmdemo.errors import InputError
-from mmdemo.evaluate import train_and_evaluate
 from mmdemo.features import prepare_audio
 from mmdemo.model import MultimodalModel
 from mmdemo.ui import state
 from mmdemo.ui.data import USER_DATASET, set_user_dataset
+from mmdemo.ui.i18n import t
 from mmdemo.ui.inputs import audio_input, image_input, text_input
+from mmdemo.ui.models import train_model
 from mmdemo.ui.page import guard, setup_page
-from mmdemo.ui.widgets import model_settings, show_result
+from mmdemo.ui.widgets import modality_name, model_settings, show_result
 
-setup_page(
-    "Your own dataset",
-    "🧺",
-    intro="Build a dataset from your class's own drawings, photos, recordings and words — it lives only in this browser session.",
-    pick_dataset=False,
-)
+setup_page(t("own.title"), "🧺", intro=t("own.intro"), pick_dataset=False)
 nonce = st.session_state.setdefault("own_nonce", 0)  # bumping it clears the inputs after an add
 
 
@@ -30,18 +26,16 @@ def _clear_inputs() -> None:
 with guard():
     ds = state.get("user_dataset")
     if ds is None:
-        new_tab, import_tab = st.tabs(["Start a new dataset", "Import a zip"])
+        new_tab, import_tab = st.tabs([t("own.tab_new"), t("own.tab_import")])
         with new_tab, st.form("own_create_form", border=False):
-            name = st.text_input("Dataset name", "my-dataset", key="own_name")
-            if st.form_submit_button("Create", type="primary", key="own_create"):
+            name = st.text_input(t("own.name"), "my-dataset", key="own_name")
+            if st.form_submit_button(t("own.create"), type="primary", key="own_create"):
                 set_user_dataset(empty_dataset(name.strip() or "my-dataset"))
                 st.rerun()
         with import_tab:
-            st.caption(
-                "A zip of folders, one per class: class/sample.png, class/sample.wav, class/sample.txt (same name = one sample)."
-            )
-            upload = st.file_uploader("Zip file", type=["zip"], key=f"own_zip_{nonce}")
-            if upload is not None and st.button("Import", type="primary", key="own_import"):
+            st.caption(t("own.zip_caption"))
+            upload = st.file_uploader(t("own.zip_file"), type=["zip"], key=f"own_zip_{nonce}")
+            if upload is not None and st.button(t("own.import"), type="primary", key="own_import"):
                 imported, problems = load_zip(upload.getvalue(), name=upload.name)
                 set_user_dataset(imported)
                 state.put("own_problems", problems)
@@ -49,7 +43,7 @@ with guard():
                 st.rerun()
         st.stop()
 
-    st.subheader(f"{ds.name}: {ds.n_samples} samples in {ds.n_classes} classes")
+    st.subheader(t("own.heading", name=ds.name, n_samples=ds.n_samples, n_classes=ds.n_classes))
     for line in st.session_state.pop("own_problems", []) or []:
         st.warning(line)  # files of an imported zip that were skipped
     for line in st.session_state.pop("own_errors", []) or []:
@@ -60,32 +54,32 @@ with guard():
     # A form sends the name and the click together, so a fast click never meets an uncommitted name.
     with st.form("own_class_form", clear_on_submit=True, border=False):
         a, b = st.columns([3, 1], vertical_alignment="bottom")
-        new_class = a.text_input("New class name", key="own_class", placeholder="e.g. cat, 7, happy")
-        if b.form_submit_button("Add class", key="own_add_class", width="stretch"):
+        new_class = a.text_input(t("own.new_class"), key="own_class", placeholder=t("own.new_class_placeholder"))
+        if b.form_submit_button(t("own.add_class"), key="own_add_class", width="stretch"):
             set_user_dataset(add_class(ds, new_class))
             st.rerun()
 
     if not ds.n_classes:
-        st.info("Add at least two classes to start collecting samples.", icon="👆")
+        st.info(t("own.need_classes"), icon="👆")
         st.stop()
 
-    st.subheader("Add samples")
-    target = st.selectbox("to class", ds.class_names, key="own_target")
-    many, one = st.tabs(["Upload many files", "Record, photograph, draw or type one sample"])
+    st.subheader(t("own.add_samples"))
+    target = st.selectbox(t("own.to_class"), ds.class_names, key="own_target")
+    many, one = st.tabs([t("own.tab_many"), t("own.tab_one")])
     with many:
         files = st.file_uploader(
-            "Pictures, sound files and .txt files (same file name = one sample)",
+            t("own.files"),
             accept_multiple_files=True,
             key=f"own_files_{nonce}",
         )
-        if st.button("Add the files", key="own_add_files"):
+        if st.button(t("own.add_files"), key="own_add_files"):
             if not files:
-                raise InputError("Choose some files first (drag them onto the box above).")
+                raise InputError(t("own.no_files"))
             updated, problems = add_files(ds, target, [(f.name, f.getvalue()) for f in files])
             added = updated.n_samples - ds.n_samples
             set_user_dataset(updated)
             state.put("own_errors", problems)
-            state.put("own_added", f"Added {added} sample(s) to class {target}.")
+            state.put("own_added", t("own.added_many", added=added, target=target))
             _clear_inputs()
             st.rerun()
     with one:
@@ -95,65 +89,59 @@ with guard():
         with cols[1]:
             audio = audio_input(f"own_audio_{nonce}")
         with cols[2]:
-            text = text_input(f"own_text_{nonce}", placeholder="a word or phrase for this sample")
-        if st.button("Add this sample", key="own_add_one", type="primary"):
+            text = text_input(f"own_text_{nonce}", placeholder=t("own.text_placeholder"))
+        if st.button(t("own.add_one"), key="own_add_one", type="primary"):
             clip = prepare_audio(audio[0], sr=audio[1], target_sr=ds.sample_rate) if audio is not None else None
             set_user_dataset(add_sample(ds, target, image=image, audio=clip, text=text))
-            state.put("own_added", f"Added 1 sample to class {target}.")
+            state.put("own_added", t("own.added_one", target=target))
             _clear_inputs()
             st.rerun()
     if msg := st.session_state.pop("own_added", None):
         st.success(msg)
 
     if ds.n_samples:
-        st.subheader("Samples")
+        st.subheader(t("own.samples"))
+        id_col, class_col = t("own.column.id"), t("own.column.class")
+        image_col, audio_col, text_col = (modality_name(m) for m in ("image", "audio", "text"))
         rows = [
             {
                 "#": i,
-                "id": ds.sample_ids[i],
-                "class": ds.class_names[ds.y[i]],
-                "image": "✓" if ds.value("image", i) is not None else "",
-                "audio": "✓" if ds.value("audio", i) is not None else "",
-                "text": ds.value("text", i) or "",
+                id_col: ds.sample_ids[i],
+                class_col: ds.class_names[ds.y[i]],
+                image_col: "✓" if ds.value("image", i) is not None else "",
+                audio_col: "✓" if ds.value("audio", i) is not None else "",
+                text_col: ds.value("text", i) or "",
             }
             for i in range(ds.n_samples)
         ]
         st.dataframe(rows, hide_index=True, height=min(400, 40 + 35 * len(rows)))
         a, b = st.columns([3, 1])
         pick = a.selectbox(
-            "Sample", range(ds.n_samples), format_func=lambda i: f"#{i} {ds.sample_ids[i]}", key="own_pick"
+            t("own.sample"), range(ds.n_samples), format_func=lambda i: f"#{i} {ds.sample_ids[i]}", key="own_pick"
         )
-        if b.button("Delete sample", key="own_delete"):
+        if b.button(t("own.delete"), key="own_delete"):
             set_user_dataset(remove_sample(ds, int(pick)))
             st.rerun()
 
-        st.subheader("Train and evaluate")
-        st.caption("Your dataset is also offered as 'your dataset' in the sidebar of the other pages.")
+        st.subheader(t("own.train_heading"))
+        st.caption(t("own.train_caption"))
         s = model_settings(ds, prefix="own")
-        if st.button("Train on my dataset", type="primary", key="own_train", disabled=not s.modalities):
-            with st.status("Training…") as status:
-                result, model = train_and_evaluate(
-                    ds,
-                    modalities=s.modalities,
-                    fusion=s.fusion,
-                    classifier=s.classifier,
-                    features=s.features,
-                    test_size=s.test_size,
-                    seed=s.seed,
-                    feature_cache=state.get("user_feature_cache"),
-                    fit_missing=False,
+        if st.button(t("own.train"), type="primary", key="own_train", disabled=not s.modalities):
+            with st.status(t("widgets.training")) as status:
+                result, model, data, cache = train_model(ds, s)
+                state.put(
+                    "trained",
+                    {"result": result, "model": model, "corruption": s.corruption, "data": data, "cache": cache},
                 )
-                trained = {"result": result, "model": model, "corruption": {}, "data": ds}
-                state.put("trained", trained | {"cache": state.get("user_feature_cache")})
-                status.update(label="Done", state="complete")
+                status.update(label=t("widgets.done"), state="complete")
         trained = state.get("trained")
         if trained is not None and trained["result"] is not None and trained["result"].dataset == ds.name:
             show_result(trained["result"], key="own")
 
-    st.subheader("Export and import")
+    st.subheader(t("own.export_heading"))
     a, b, c = st.columns(3)
     a.download_button(
-        "Download dataset (.zip)",
+        t("own.download_dataset"),
         export_zip(ds),
         file_name=f"{ds.name}.zip",
         mime="application/zip",
@@ -163,19 +151,19 @@ with guard():
     trained = state.get("trained")
     if trained is not None:
         b.download_button(
-            "Download model (.skops)",
+            t("own.download_model"),
             trained["model"].to_bytes(),
             file_name="mmdemo-model.skops",
             key="own_export_model",
         )
-    model_file = c.file_uploader("Import a model (.skops)", type=["skops"], key=f"own_model_{nonce}")
-    if model_file is not None and c.button("Use this model", key="own_import_model"):
+    model_file = c.file_uploader(t("own.import_model"), type=["skops"], key=f"own_model_{nonce}")
+    if model_file is not None and c.button(t("own.use_model"), key="own_import_model"):
         model = MultimodalModel.load(model_file.getvalue())
         state.put("trained", {"result": None, "model": model, "corruption": {}})
-        state.put("own_added", f"Model imported: classes {', '.join(model.class_names_)}; Try it yourself now uses it.")
+        state.put("own_added", t("own.model_imported", classes=t("widgets.list_separator").join(model.class_names_)))
         _clear_inputs()
         st.rerun()
-    if st.button("Start over (forget this dataset)", key="own_reset"):
+    if st.button(t("own.start_over"), key="own_reset"):
         set_user_dataset(None)
         if state.get("dataset_name") == USER_DATASET:
             state.put("dataset_name", "av-digits")

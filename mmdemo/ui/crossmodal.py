@@ -7,9 +7,18 @@ import streamlit as st
 from mmdemo.crossmodal import SharedSpaceResult, shared_space_experiment
 from mmdemo.datasets import MultimodalDataset
 from mmdemo.model import FeatureCache
+from mmdemo.ui.i18n import modality_list, modality_name, t
 from mmdemo.viz import image_grid_figure
 
-__all__ = ["shared_space", "show_retrieval_metrics", "show_gallery", "show_transfer", "show_missing_table"]
+__all__ = [
+    "modality_name",
+    "modality_list",
+    "shared_space",
+    "show_retrieval_metrics",
+    "show_gallery",
+    "show_transfer",
+    "show_missing_table",
+]
 
 
 def shared_space(
@@ -19,7 +28,10 @@ def shared_space(
     memo = st.session_state.setdefault("xm_results", {})
     key = (dataset.name, id(dataset), query, target, method, seed)
     if key not in memo:
-        with st.spinner(f"Fitting a {method.upper()} space of {query} and {target}…"):
+        spinner = t(
+            "crossmodal.spinner", method=method.upper(), query=modality_name(query), target=modality_name(target)
+        )
+        with st.spinner(spinner):
             memo.clear()  # keep one result per session: they hold projections of the whole test split
             memo[key] = shared_space_experiment(
                 dataset, query=query, target=target, method=method, seed=seed, feature_cache=cache
@@ -32,35 +44,44 @@ def show_retrieval_metrics(result: SharedSpaceResult) -> None:
     r = result.retrieval
     a, b, c, d = st.columns(4)
     a.metric(
-        "mAP (class-level)",
+        t("crossmodal.metrics.map"),
         f"{r['mean_average_precision']:.3f}",
-        f"chance {r['chance_map']:.3f}",
+        t("crossmodal.metrics.chance", value=r["chance_map"]),
         delta_color="off",
         delta_arrow="off",
     )
     b.metric(
-        "P@1", f"{r['precision_at_1']:.3f}", f"chance {r['chance_precision']:.3f}", delta_color="off", delta_arrow="off"
+        "P@1",
+        f"{r['precision_at_1']:.3f}",
+        t("crossmodal.metrics.chance", value=r["chance_precision"]),
+        delta_color="off",
+        delta_arrow="off",
     )
     c.metric("P@5", f"{r['precision_at_5']:.3f}")
     d.metric("P@10", f"{r['precision_at_10']:.3f}")
     st.dataframe(
         [
-            {"score": "Recall@1 (instance)", "value": r["recall_at_1"]},
-            {"score": "Recall@5 (instance)", "value": r["recall_at_5"]},
-            {"score": "Recall@10 (instance)", "value": r["recall_at_10"]},
-            {"score": "median rank of the sample's own partner", "value": r["median_rank"]},
+            {"score": t("crossmodal.metrics.recall_1"), "value": r["recall_at_1"]},
+            {"score": t("crossmodal.metrics.recall_5"), "value": r["recall_at_5"]},
+            {"score": t("crossmodal.metrics.recall_10"), "value": r["recall_at_10"]},
+            {"score": t("crossmodal.metrics.median_rank"), "value": r["median_rank"]},
         ],
         hide_index=True,
-        column_config={"value": st.column_config.NumberColumn(format="%.3f")},
+        column_config={
+            "score": st.column_config.TextColumn(t("crossmodal.columns.score")),
+            "value": st.column_config.NumberColumn(t("crossmodal.columns.value"), format="%.3f"),
+        },
     )
-    what = (
-        "the dataset's pairs are real instance pairs, so these say how often a sample's own partner is found"
-        if r["instance_pairs"]
-        else "the pairs were formed by label only, so a sample's 'own' partner is just one of many right answers: these are no better than a random pick within the class"
-    )
+    what = t("crossmodal.metrics.instance_pairs" if r["instance_pairs"] else "crossmodal.metrics.label_pairs")
     st.caption(
-        f"{r['n_queries']} held-out {result.query} queries ranked all {r['n_targets']} held-out {result.target} samples by cosine "
-        f"similarity in the shared space. Class-level scores count any target of the query's class as right. Instance recall: {what}."
+        t(
+            "crossmodal.metrics.caption",
+            n_queries=r["n_queries"],
+            query=modality_name(result.query),
+            n_targets=r["n_targets"],
+            target=modality_name(result.target),
+            what=what,
+        )
     )
 
 
@@ -69,7 +90,7 @@ def show_gallery(dataset: MultimodalDataset, result: SharedSpaceResult, hits: li
     target = result.target
     rows = [result.indices[i] for i, _ in hits]
     captions = [
-        f"#{k + 1} · class {dataset.class_names[dataset.y[j]]} · sim {s:.2f}"
+        t("crossmodal.gallery_caption", rank=k + 1, label=dataset.class_names[dataset.y[j]], sim=s)
         for k, ((_, s), j) in enumerate(zip(hits, rows))
     ]
     if target == "image":
@@ -86,21 +107,29 @@ def show_gallery(dataset: MultimodalDataset, result: SharedSpaceResult, hits: li
         st.dataframe(
             [{"rank": k + 1, "text": dataset.value("text", j), "result": captions[k]} for k, j in enumerate(rows)],
             hide_index=True,
+            column_config={c: t(f"crossmodal.columns.{c}") for c in ("rank", "text", "result")},
         )
 
 
 def show_transfer(result: SharedSpaceResult) -> None:
     """Train on one modality's projections, test on the other's, beside the target's own classifiers."""
-    t = result.transfer
+    r = result.transfer
+    source, target = modality_name(r["source"]), modality_name(r["target"])
     st.markdown(
-        f"A classifier ({t['classifier']}) is trained on the **{t['source']}** projections of {t['n_train']} training samples "
-        f"and tested on the **{t['target']}** projections of {t['n_test']} held-out samples: it has never seen a {t['target']} sample."
+        t(
+            "crossmodal.transfer.intro",
+            classifier=r["classifier"],
+            source=source,
+            n_train=r["n_train"],
+            target=target,
+            n_test=r["n_test"],
+        )
     )
     a, b, c, d = st.columns(4)
-    a.metric(f"{t['source']} → {t['target']} (transfer)", f"{t['transfer_accuracy']:.3f}")
-    b.metric(f"{t['target']} → {t['target']} (shared space)", f"{t['target_accuracy']:.3f}")
-    c.metric(f"{t['target']} raw features", f"{t['target_raw_accuracy']:.3f}")
-    d.metric("chance (largest class)", f"{t['chance']:.3f}")
+    a.metric(t("crossmodal.transfer.transfer", source=source, target=target), f"{r['transfer_accuracy']:.3f}")
+    b.metric(t("crossmodal.transfer.shared", target=target), f"{r['target_accuracy']:.3f}")
+    c.metric(t("crossmodal.transfer.raw", target=target), f"{r['target_raw_accuracy']:.3f}")
+    d.metric(t("crossmodal.transfer.chance"), f"{r['chance']:.3f}")
 
 
 def show_missing_table(report: dict) -> None:
@@ -108,19 +137,18 @@ def show_missing_table(report: dict) -> None:
     import pandas as pd
 
     frame = pd.DataFrame(report["rows"])
-    table = frame.pivot_table(
+    pivot = frame.pivot_table(
         index=["fusion", "present"], columns="strategy", values="accuracy", aggfunc="first"
     ).reset_index()
-    strategies = [c for c in table.columns if c not in ("fusion", "present")]
+    strategies = [c for c in pivot.columns if c not in ("fusion", "present")]
     st.dataframe(
-        table,
+        pivot,
         hide_index=True,
         column_config={
-            c: st.column_config.ProgressColumn(c, format="%.3f", min_value=0.0, max_value=1.0) for c in strategies
+            "fusion": t("crossmodal.columns.fusion"),
+            "present": t("crossmodal.columns.present"),
+            **{c: st.column_config.ProgressColumn(c, format="%.3f", min_value=0.0, max_value=1.0) for c in strategies},
         },
     )
     n = int(frame["n_test"].max())
-    st.caption(
-        f"Accuracy on up to {n} held-out samples (seed {report['seed']}); 'present' lists the modalities left; "
-        "strategy 'none' is every modality present; fusion 'single' is one modality's own model."
-    )
+    st.caption(t("crossmodal.missing_caption", n=n, seed=report["seed"]))

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
 from typing import TYPE_CHECKING
 
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from mmdemo.corrupt import corrupt_dataset
 from mmdemo.datasets import BUNDLED, MultimodalDataset, load_dataset
 from mmdemo.ui import state
+from mmdemo.ui.i18n import t
 
 if TYPE_CHECKING:  # the home page does not need scikit-learn: importing it costs ~2 s of start-up
     from mmdemo.model import FeatureCache
@@ -26,10 +29,26 @@ __all__ = [
 USER_DATASET = "your dataset"
 
 
-@st.cache_resource(show_spinner="Loading the bundled dataset…")
+def _spinner(key: str) -> contextlib.AbstractContextManager:
+    """A spinner saying ``key`` in the session's language; nothing outside a page run (the warm-up thread).
+
+    Streamlit shows a spinner only after half a second, so a cache hit shows none.
+    """
+    if get_script_run_ctx(suppress_warning=True) is None:
+        return contextlib.nullcontext()
+    return st.spinner(t(key))
+
+
+@st.cache_resource(show_spinner=False)
+def _load_bundled(name: str) -> MultimodalDataset:
+    """The shared cache behind `bundled_dataset` (no spinner of its own: its text would be fixed in one language)."""
+    return load_dataset(name)
+
+
 def bundled_dataset(name: str) -> MultimodalDataset:
     """A bundled dataset, loaded once per server and shared (it is read-only)."""
-    return load_dataset(name)
+    with _spinner("common.loading_dataset"):
+        return _load_bundled(name)
 
 
 @st.cache_resource
@@ -58,8 +77,8 @@ def current_dataset() -> MultimodalDataset:
 
 
 def _is_bundled(dataset: MultimodalDataset) -> bool:
-    """True for a bundled dataset (shared, read-only), False for the user's own."""
-    return dataset.name in BUNDLED and state.get("dataset_name") != USER_DATASET
+    """True for the shared bundled dataset itself; False for the user's own (even one named like a bundled set)."""
+    return dataset.name in BUNDLED and dataset is bundled_dataset(dataset.name)
 
 
 def feature_cache(dataset: MultimodalDataset) -> FeatureCache:
@@ -69,10 +88,10 @@ def feature_cache(dataset: MultimodalDataset) -> FeatureCache:
     return state.get("user_feature_cache")
 
 
-@st.cache_resource(max_entries=8, show_spinner="Corrupting the bundled samples…")
+@st.cache_resource(max_entries=8, show_spinner=False)
 def _corrupted_bundled(name: str, levels: tuple[tuple[str, float], ...], seed: int) -> tuple[MultimodalDataset, dict]:
     """A corrupted copy of a bundled dataset and its own feature cache (a pure function of bundled data)."""
-    return corrupt_dataset(bundled_dataset(name), dict(levels), seed=seed), {}
+    return corrupt_dataset(_load_bundled(name), dict(levels), seed=seed), {}
 
 
 def training_data(
@@ -84,7 +103,8 @@ def training_data(
         return dataset, feature_cache(dataset)
     key = tuple(sorted(levels.items()))
     if _is_bundled(dataset):
-        return _corrupted_bundled(dataset.name, key, seed)
+        with _spinner("common.corrupting"):
+            return _corrupted_bundled(dataset.name, key, seed)
     return corrupt_dataset(dataset, levels, seed=seed), {}
 
 

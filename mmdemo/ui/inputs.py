@@ -11,6 +11,7 @@ import streamlit as st
 
 from mmdemo.errors import InputError
 from mmdemo.io import AUDIO_EXTENSIONS, IMAGE_EXTENSIONS, check_text, decode_audio, decode_image
+from mmdemo.ui.i18n import t
 
 __all__ = ["image_input", "audio_input", "text_input", "drawn_image"]
 
@@ -53,28 +54,44 @@ def drawn_image(key: str) -> np.ndarray | None:
     return rgb
 
 
+def _source_name(source: str) -> str:
+    """How a source option ("Upload", "Camera", "Draw", "Record") is shown."""
+    return t(f"inputs.source.{source.lower()}")
+
+
 def image_input(key: str, *, sources: tuple[str, ...] = ("Upload", "Camera", "Draw")) -> np.ndarray | None:
     """Pick how to give a picture, then give it; returns float32 in [0, 1] or None."""
-    source = st.segmented_control("Picture from", sources, default=sources[0], key=f"{key}_source")
+    source = st.segmented_control(
+        t("inputs.picture_from"), sources, default=sources[0], format_func=_source_name, key=f"{key}_source"
+    )
     if source == "Camera":
-        return _decoded(decode_image, st.camera_input("Take a photo of a digit on paper", key=f"{key}_camera"))
+        return _decoded(decode_image, st.camera_input(t("inputs.camera"), key=f"{key}_camera"))
     if source == "Draw":
-        st.caption("Draw one digit, large, in the middle.")
+        st.caption(t("inputs.draw_caption"))
         return drawn_image(f"{key}_canvas")
-    return _decoded(decode_image, st.file_uploader("Upload a picture", type=_IMAGE_TYPES, key=f"{key}_upload"))
+    return _decoded(decode_image, st.file_uploader(t("inputs.upload_picture"), type=_IMAGE_TYPES, key=f"{key}_upload"))
 
 
 def audio_input(key: str) -> tuple[np.ndarray, int] | None:
     """Record with the microphone or upload a sound file; returns (samples, rate) or None."""
-    source = st.segmented_control("Sound from", ["Record", "Upload"], default="Record", key=f"{key}_source")
+    source = st.segmented_control(
+        t("inputs.sound_from"), ["Record", "Upload"], default="Record", format_func=_source_name, key=f"{key}_source"
+    )
     if source == "Upload":
-        return _decoded(decode_audio, st.file_uploader("Upload a sound file", type=_AUDIO_TYPES, key=f"{key}_upload"))
-    return _decoded(decode_audio, st.audio_input("Record a word (say one digit)", key=f"{key}_record"))
+        return _decoded(
+            decode_audio, st.file_uploader(t("inputs.upload_sound"), type=_AUDIO_TYPES, key=f"{key}_upload")
+        )
+    return _decoded(decode_audio, st.audio_input(t("inputs.record"), key=f"{key}_record"))
 
 
-def text_input(key: str, *, placeholder: str = "e.g. sieben, the number of days in a week") -> str | None:
+def text_input(key: str, *, placeholder: str | None = None) -> str | None:
     """A short text; None when empty, an error message when it is not acceptable."""
-    text = st.text_input("Text", key=key, placeholder=placeholder, max_chars=2000)
+    text = st.text_input(
+        t("inputs.text"),
+        key=key,
+        placeholder=t("inputs.text_placeholder") if placeholder is None else placeholder,
+        max_chars=2000,
+    )
     if not text or not text.strip():
         return None
     try:

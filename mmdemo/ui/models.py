@@ -8,12 +8,14 @@ from mmdemo.datasets import MultimodalDataset
 from mmdemo.evaluate import Result, split_indices, train_and_evaluate
 from mmdemo.model import FeatureCache, MultimodalModel
 from mmdemo.ui import state
+from mmdemo.ui.crossmodal import modality_list
 from mmdemo.ui.data import _bundled_features, _is_bundled, bundled_dataset, training_data
+from mmdemo.ui.i18n import t
 
 __all__ = ["default_model", "active_model", "describe", "train_model", "usable_strategy"]
 
 
-@st.cache_resource(show_spinner="Training the default model on av-digits (once per server)…")
+@st.cache_resource(show_spinner=False)  # the spinner is shown by `active_model`, in the session's language
 def default_model() -> tuple[Result, MultimodalModel]:
     """Late fusion of image, audio and text with an SVM on av-digits (seed 0, 25% held out).
 
@@ -35,21 +37,36 @@ def active_model() -> tuple[Result | None, MultimodalModel, str]:
     """(result, model, where it comes from): this session's trained model, else the default."""
     trained = state.get("trained")
     if trained is not None:
-        return trained["result"], trained["model"], "trained in this session"
-    result, model = default_model()
-    return result, model, "the default model"
+        return trained["result"], trained["model"], t("models.origin_trained")
+    with st.spinner(t("models.spinner_default")):
+        result, model = default_model()
+    return result, model, t("models.origin_default")
 
 
 def describe(result: Result | None, origin: str, model: MultimodalModel) -> str:
     """One line naming the model and its honest held-out score."""
     if result is None:
-        return f"Predicting with an imported model: {', '.join(model.modalities)}, fusion {model.fusion}, {model.classifier}, classes {', '.join(model.class_names_)} (no held-out score travels with a model file)."
+        return t(
+            "models.imported",
+            modalities=modality_list(model.modalities),
+            fusion=model.fusion,
+            classifier=model.classifier,
+            classes=t("crossmodal.list_sep").join(model.class_names_),
+        )
     held = (
-        f"held-out accuracy {result.accuracy:.3f} on {result.n_test} samples (seed {result.seed})"
+        t("models.held_out", accuracy=result.accuracy, n_test=result.n_test, seed=result.seed)
         if result.n_test
-        else "imported, no held-out score"
+        else t("models.no_score")
     )
-    return f"Predicting with {origin}: {result.dataset}, {', '.join(result.modalities)}, fusion {result.fusion}, {result.classifier} — {held}."
+    return t(
+        "models.predicting",
+        origin=origin,
+        dataset=result.dataset,
+        modalities=modality_list(result.modalities),
+        fusion=result.fusion,
+        classifier=result.classifier,
+        held=held,
+    )
 
 
 def usable_strategy(missing: str, model: MultimodalModel) -> str:
@@ -63,10 +80,10 @@ def usable_strategy(missing: str, model: MultimodalModel) -> str:
         return missing
     trained = state.get("trained")
     if trained is None or trained["model"] is not model or trained.get("data") is None or trained["result"] is None:
-        st.warning(f"This model has no '{missing}' strategy (it came from a file); using 'fusion default'.")
+        st.warning(t("models.no_strategy", strategy=missing))
         return "fusion default"
     result, data = trained["result"], trained["data"]
-    with st.spinner("Fitting the missing-modality models for this model (once)…"):
+    with st.spinner(t("models.spinner_missing")):
         train, _ = split_indices(data.y, test_size=result.test_size, seed=result.seed, class_names=data.class_names)
         model.add_missing_strategies(data, train, feature_cache=trained.get("cache"))
     return missing

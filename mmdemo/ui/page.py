@@ -13,7 +13,10 @@ import streamlit as st
 from mmdemo.datasets import MultimodalDataset
 from mmdemo.errors import MMDemoError
 from mmdemo.ui import state
-from mmdemo.ui.data import current_dataset, dataset_options
+from mmdemo.ui.data import USER_DATASET, current_dataset, dataset_options
+from mmdemo.ui.i18n import language_picker, t, table
+from mmdemo.ui.share import apply_link, link_notice
+from mmdemo.viz import use_text
 
 __all__ = ["setup_page", "guard", "pairing_note", "warm_up"]
 
@@ -26,28 +29,39 @@ def setup_page(title: str, icon: str, *, intro: str = "", pick_dataset: bool = T
     st.set_page_config(page_title=f"{title} · mmdemo", page_icon=icon, layout="wide")
     warm_up()
     state.init_session()
+    apply_link()
     st.title(f"{icon} {title}")
     if intro:
         st.caption(intro)
+    language_picker()
+    use_text(table("viz"))  # the figures of this run speak the session's language
+    notice = link_notice()
+    if notice:
+        st.warning(notice, icon="🔗")
     if not pick_dataset:
         return None
     with st.sidebar:
         options = dataset_options()
+        shown = {USER_DATASET: t("common.your_dataset")}  # looked up now: format_func may run outside this page run
         if state.get("dataset_name") not in options:
             state.put("dataset_name", options[0])
         # The widget has its own key: Streamlit forgets a widget's value on pages that
         # do not draw it, while "dataset_name" must survive a visit to any page.
         st.selectbox(
-            "Dataset",
+            t("common.dataset"),
             options,
             index=options.index(state.get("dataset_name")),
+            format_func=lambda name: shown.get(name, name),
             key="dataset_picker",
             on_change=_dataset_picked,
-            help="Bundled datasets work offline; 'your dataset' is the one you built in this session.",
+            help=t("common.dataset_help"),
         )
         with guard():
             ds = current_dataset()
-            st.caption(f"{ds.n_samples:,} samples · {ds.n_classes} classes · {', '.join(ds.modalities)}")
+            modalities = t("common.list_separator").join(t(f"names.modality.{m}") for m in ds.modalities)
+            st.caption(
+                t("common.dataset_caption", n_samples=ds.n_samples, n_classes=ds.n_classes, modalities=modalities)
+            )
             return ds
     return None
 
@@ -82,12 +96,7 @@ def _dataset_picked() -> None:
 
 def pairing_note(dataset: MultimodalDataset) -> str:
     """One sentence on how the modalities of a sample were paired (it matters for retrieval)."""
-    if dataset.pairing == "label":
-        return (
-            "Paired by label only: the modalities of one sample share a class but not an origin "
-            "(the voice never saw that handwriting), as in AV-MNIST."
-        )
-    return "Instance pairs: the modalities of one sample come from the same thing."
+    return t("common.pairing_label" if dataset.pairing == "label" else "common.pairing_instance")
 
 
 @contextlib.contextmanager
@@ -99,6 +108,4 @@ def guard() -> Iterator[None]:
         st.error(str(exc), icon="⚠️")
     except Exception as exc:  # the session must keep working whatever happens
         _log.exception("unexpected error in a page")
-        st.error(
-            f"Something went wrong ({type(exc).__name__}: {exc}). Your data is kept; try another setting.", icon="⚠️"
-        )
+        st.error(t("common.unexpected_error", kind=type(exc).__name__, error=exc), icon="⚠️")

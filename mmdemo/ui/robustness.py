@@ -14,9 +14,53 @@ from mmdemo.interactions import InteractionLesson, interaction_lesson
 from mmdemo.robustness import RobustnessCurves, RobustnessLab, corruption_spec, curve_levels, robustness_curves
 from mmdemo.ui import state
 from mmdemo.ui.data import _bundled_features, _is_bundled, bundled_dataset, feature_cache
+from mmdemo.ui.i18n import modality_name, t, table
 from mmdemo.viz import image_grid_figure
 
-__all__ = ["robustness_lab", "curves", "corruption_controls", "show_preview", "lesson"]
+__all__ = [
+    "robustness_lab",
+    "curves",
+    "corruption_controls",
+    "show_preview",
+    "lesson",
+    "modality_name",
+    "method_name",
+    "curves_title",
+    "show_table",
+]
+
+#: Column of a lab table -> its name's key in the catalogue table ``robustness.col``.
+_COLUMNS = {"method": "method", "clean": "clean", "now": "now", "worst level": "worst_level", "auc": "auc"}
+
+
+def method_name(name: str, modalities: Sequence[str]) -> str:
+    """A row of the lab in the session's language: "image alone" is translated, a fusion method stays its name."""
+    m = name.removesuffix(" alone")
+    return t("robustness.alone", modality=modality_name(m)) if m in modalities and name != m else name
+
+
+def show_table(where, rows: Sequence[dict], modalities: Sequence[str]) -> None:
+    """A table of the lab in ``where`` (a column, or ``st``): one row per method, accuracies to three decimals."""
+    names = {c: t(f"robustness.col.{k}") for c, k in _COLUMNS.items()}
+    shown = [{names[c]: method_name(v, modalities) if c == "method" else v for c, v in r.items()} for r in rows]
+    where.dataframe(
+        shown,
+        hide_index=True,
+        column_config={names[c]: st.column_config.NumberColumn(format="%.3f") for c in rows[0] if c != "method"},
+    )
+
+
+def _kind_name(kind: str) -> str:
+    return table("robustness.kind").get(kind, kind)
+
+
+def curves_title(result: RobustnessCurves) -> str:
+    """The title of the curves chart: what is corrupted, how, and when, in the session's language."""
+    what = t("robustness.all") if result.corrupted == "all" else modality_name(result.corrupted)
+    kinds = t("robustness.list_sep").join(
+        t("robustness.curve_kind", modality=modality_name(m), kind=_kind_name(k)) for m, k in result.kinds.items()
+    )
+    return t("robustness.curves_title", what=what, kinds=kinds, where=t(f"robustness.where_short.{result.where}"))
 
 
 #: Results on bundled data, shared by every session: they are pure functions of bundled data.
@@ -54,7 +98,7 @@ def robustness_lab(dataset: MultimodalDataset, fusions: Sequence[str], classifie
         lambda progress: RobustnessLab(dataset, fusions=fusions, classifier=classifier, seed=seed).fit(
             feature_cache=feature_cache(dataset), progress=progress
         ),
-        "Training each method once on clean data:",
+        t("robustness.progress_lab"),
     )
 
 
@@ -78,7 +122,7 @@ def curves(lab: RobustnessLab, corrupted: str, kinds: dict[str, str], where: str
             feature_cache=feature_cache(lab.dataset),
             progress=progress,
         ),
-        "Retraining every method at each corruption level:",
+        t("robustness.progress_curves"),
     )
 
 
@@ -87,14 +131,22 @@ def corruption_controls(modalities: Sequence[str]) -> tuple[dict[str, str], dict
     kinds, levels = {}, {}
     for col, m in zip(st.columns(len(modalities)), modalities):
         options = list(CORRUPTIONS[m])
+        described = table(f"names.corruption.{m}")
+        # labels made now, in this run's language: widgets may call format_func outside the run
+        labels = {
+            k: t("robustness.kind_option", kind=_kind_name(k), description=described.get(k, CORRUPTIONS[m][k]))
+            for k in options
+        }
         kinds[m] = col.selectbox(
-            f"{m}: corruption",
+            t("robustness.kind_label", modality=modality_name(m)),
             options,
             index=options.index(DEFAULT_KIND[m]),
-            format_func=lambda k, m=m: f"{k}: {CORRUPTIONS[m][k]}",
+            format_func=labels.__getitem__,
             key=f"robust_kind_{m}",
         )
-        levels[m] = col.slider(f"{m}: level", 0.0, 1.0, 0.0, 0.1, key=f"robust_level_{m}")
+        levels[m] = col.slider(
+            t("robustness.level_label", modality=modality_name(m)), 0.0, 1.0, 0.0, 0.1, key=f"robust_level_{m}"
+        )
     return kinds, levels
 
 
@@ -106,24 +158,33 @@ def show_preview(lab: RobustnessLab, kinds: dict[str, str], levels: dict[str, fl
     for col, m in zip(st.columns(len(lab.modalities)), lab.modalities):
         values = [ds.value(m, int(i)) for i in rows]
         labels = [ds.class_names[ds.y[i]] for i in rows]
-        col.markdown(f"**{m}** at level {levels[m]:.1f}")
+        col.markdown(t("robustness.preview_header", modality=modality_name(m), level=levels[m]))
         present = [(v, c) for v, c in zip(values, labels) if v is not None]
         if len(present) < len(values):
-            col.caption(f"{len(values) - len(present)} of these {len(values)} samples have no {m} now.")
+            col.caption(
+                t(
+                    "robustness.preview_missing",
+                    missing=len(values) - len(present),
+                    total=len(values),
+                    modality=modality_name(m),
+                )
+            )
         if not present:
             continue
         if m == "image":
-            fig = image_grid_figure([v for v, _ in present], [f"class {c}" for _, c in present], columns=3)
+            fig = image_grid_figure(
+                [v for v, _ in present], [t("robustness.class_caption", name=c) for _, c in present], columns=3
+            )
             col.plotly_chart(fig, key=f"robust_preview_{m}")
         elif m == "audio":
             clip, c = present[0]
-            col.caption(f"class {c}")
+            col.caption(t("robustness.class_caption", name=c))
             col.audio(np.asarray(clip, dtype=np.float32), sample_rate=ds.sample_rate)
         else:
-            col.markdown("\n".join(f"- `{v}` (class {c})" for v, c in present[:4]))
+            col.markdown("\n".join(t("robustness.text_sample", value=v, name=c) for v, c in present[:4]))
 
 
-@st.cache_resource(max_entries=4, show_spinner="Training the ⊕ vs ⊗ lesson on xor-shapes…")
+@st.cache_resource(max_entries=4, show_spinner=False)
 def lesson(seed: int) -> InteractionLesson:
-    """The xor-shapes lesson (bundled data, shared by every session)."""
+    """The xor-shapes lesson (bundled data, shared by every session); callers show their own spinner."""
     return interaction_lesson(bundled_dataset("xor-shapes"), seed=seed, feature_cache=_bundled_features("xor-shapes"))

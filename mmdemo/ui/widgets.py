@@ -12,9 +12,10 @@ from mmdemo.datasets import MultimodalDataset
 from mmdemo.evaluate import Result
 from mmdemo.features import DEFAULT_FEATURES, FEATURE_KINDS
 from mmdemo.fusion import FUSIONS
+from mmdemo.ui.i18n import modality_name, t, table
 from mmdemo.viz import comparison_figure, confusion_matrix_figure
 
-__all__ = ["ModelSettings", "model_settings", "show_result", "show_comparison", "comparison_rows"]
+__all__ = ["ModelSettings", "model_settings", "show_result", "show_comparison", "comparison_rows", "modality_name"]
 
 
 @dataclass
@@ -32,42 +33,68 @@ class ModelSettings:
 
 def model_settings(ds: MultimodalDataset, *, prefix: str = "train") -> ModelSettings:
     """Modalities, features, fusion, classifier, split and difficulty controls."""
-    mods = st.multiselect("Modalities", ds.modalities, default=ds.modalities, key=f"{prefix}_modalities")
+    mods = st.multiselect(
+        t("widgets.modalities"),
+        ds.modalities,
+        default=_unless_set(f"{prefix}_modalities", ds.modalities),
+        format_func=modality_name,
+        key=f"{prefix}_modalities",
+    )
     cols = st.columns(max(1, len(mods)))
     features = {}
     for col, m in zip(cols, mods):
         kinds = list(FEATURE_KINDS[m])
         default = ds.features.get(m, DEFAULT_FEATURES[m])
-        features[m] = col.selectbox(f"{m} features", kinds, index=kinds.index(default), key=f"{prefix}_feat_{m}")
+        shown = table(f"names.features.{m}")
+        features[m] = col.selectbox(
+            t("widgets.features", modality=modality_name(m)),
+            kinds,
+            index=kinds.index(default),
+            format_func=lambda k, shown=shown: shown.get(k, k),
+            key=f"{prefix}_feat_{m}",
+        )
     a, b = st.columns(2)
+    fusions, classifiers = table("names.fusion"), table("names.classifier")
     fusion = a.selectbox(
-        "Fusion",
+        t("widgets.fusion"),
         list(FUSIONS),
-        format_func=lambda k: FUSIONS[k],
+        format_func=lambda k: fusions.get(k, FUSIONS[k]),
         key=f"{prefix}_fusion",
         disabled=len(mods) < 2,
-        help="Needs two or more modalities. 'late' means decision fusion: probabilities are combined, not features.",
+        help=t("widgets.fusion_help"),
     )
     classifier = b.selectbox(
-        "Classifier", list(CLASSIFIERS), format_func=lambda k: f"{k} — {CLASSIFIERS[k]}", key=f"{prefix}_classifier"
+        t("widgets.classifier"),
+        list(CLASSIFIERS),
+        format_func=lambda k: t("widgets.classifier_option", name=k, description=classifiers.get(k, CLASSIFIERS[k])),
+        key=f"{prefix}_classifier",
     )
     c, d = st.columns(2)
-    test_size = c.slider("Held-out fraction", 0.1, 0.5, 0.25, 0.05, key=f"{prefix}_test_size")
-    seed = int(d.number_input("Seed (split, models)", 0, 9999, 0, key=f"{prefix}_seed"))
+    test_size = c.slider(t("widgets.test_size"), 0.1, 0.5, 0.25, 0.05, key=f"{prefix}_test_size")
+    seed = int(d.number_input(t("widgets.seed"), 0, 9999, 0, key=f"{prefix}_seed"))
     corruption = {}
-    with st.expander("Make it harder: corrupt a modality (train and test)"):
-        st.caption(
-            "Image: noise and a blank square · audio: white noise down to -10 dB SNR · text: typos and dropped words."
-        )
+    with st.expander(t("widgets.corrupt_expander")):
+        st.caption(t("widgets.corrupt_caption"))
         for m in mods:
-            corruption[m] = st.slider(f"{m} corruption", 0.0, 1.0, 0.0, 0.1, key=f"{prefix}_corrupt_{m}")
+            key = f"{prefix}_corrupt_{m}"
+            corruption[m] = st.slider(
+                t("widgets.corruption", modality=modality_name(m)), 0.0, 1.0, _unless_set(key, 0.0), 0.1, key=key
+            )
     return ModelSettings(mods, features, fusion, classifier, test_size, seed, corruption)
+
+
+def _unless_set(key: str, default):
+    """A widget's default, or None when the session (e.g. a shared link) has already set its value."""
+    return None if key in st.session_state else default
 
 
 def comparison_rows(results: Sequence[Result]) -> list[dict]:
     """Bars for `comparison_figure`: each modality alone, then each fusion result."""
     first = results[0]
-    rows = [{"name": f"{m} alone", "accuracy": a, "kind": "single"} for m, a in first.per_modality.items()]
+    rows = [
+        {"name": t("widgets.alone", modality=modality_name(m)), "accuracy": a, "kind": "single"}
+        for m, a in first.per_modality.items()
+    ]
     if first.fusion != "single":
         rows += [{"name": r.fusion, "accuracy": r.accuracy, "macro_f1": r.macro_f1, "kind": "fusion"} for r in results]
     return rows
@@ -76,14 +103,23 @@ def comparison_rows(results: Sequence[Result]) -> list[dict]:
 def show_result(result: Result, *, key: str) -> None:
     """Metrics, the split statement and the confusion matrix of one result."""
     a, b, c = st.columns(3)
-    a.metric("Accuracy (held-out)", f"{result.accuracy:.3f}")
-    b.metric("Macro-F1", f"{result.macro_f1:.3f}")
+    a.metric(t("widgets.accuracy"), f"{result.accuracy:.3f}")
+    b.metric(t("widgets.macro_f1"), f"{result.macro_f1:.3f}")
     gain = result.fusion_gain
-    c.metric("Gain over best single modality", "—" if gain is None else f"{gain:+.3f}")
+    c.metric(t("widgets.gain"), "—" if gain is None else f"{gain:+.3f}")
     st.caption(
-        f"{result.dataset}: {', '.join(result.modalities)} · fusion {result.fusion} · {result.classifier} · "
-        f"trained on {result.n_train}, scored on {result.n_test} held-out samples "
-        f"(stratified split, held-out fraction {result.test_size:.2f}, seed {result.seed}) · fit {result.fit_seconds:.2f} s"
+        t(
+            "widgets.split",
+            dataset=result.dataset,
+            modalities=t("widgets.list_separator").join(modality_name(m) for m in result.modalities),
+            fusion=result.fusion,
+            classifier=result.classifier,
+            n_train=result.n_train,
+            n_test=result.n_test,
+            test_size=result.test_size,
+            seed=result.seed,
+            fit_seconds=result.fit_seconds,
+        )
     )
     st.plotly_chart(confusion_matrix_figure(result.confusion_matrix, result.class_names), key=f"{key}_confusion")
 

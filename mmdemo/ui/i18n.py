@@ -1,0 +1,108 @@
+"""The app's two languages: one catalogue per language, the session's choice, and `t` to look strings up.
+
+Catalogues are TOML files in ``mmdemo/ui/locales/`` (``en.toml``, ``zh.toml``),
+one table per page or area; a key is ``table.name`` (``learn.title``).
+Values are `str.format` templates. The language is chosen in the sidebar of
+every page and kept for the session; it starts from ``?lang=en|zh`` in the
+URL, else the browser's language where Streamlit exposes it, else English.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from functools import cache
+from pathlib import Path
+
+import streamlit as st
+
+from mmdemo.viz import TEXT
+
+__all__ = ["LANGUAGES", "catalogue", "language", "t", "table", "modality_name", "modality_list", "language_picker"]
+
+#: Language code -> its own name, as shown in the picker.
+LANGUAGES: dict[str, str] = {"en": "English", "zh": "简体中文"}
+_LOCALES = Path(__file__).resolve().parent / "locales"
+
+
+def _merge(into: dict, new: dict) -> None:
+    """Merge TOML tables key by key (the figures' English joins the [viz] table without replacing it)."""
+    for k, v in new.items():
+        if isinstance(v, dict) and isinstance(into.get(k), dict):
+            _merge(into[k], v)
+        else:
+            into[k] = v
+
+
+@cache
+def catalogue(lang: str) -> dict[str, str]:
+    """Every string of a language, flattened to ``table.name`` keys."""
+    data = tomllib.loads((_LOCALES / f"{lang}.toml").read_text(encoding="utf-8"))
+    out: dict[str, str] = {}
+
+    def walk(prefix: str, node: dict) -> None:
+        for k, v in node.items():
+            key = f"{prefix}.{k}" if prefix else k
+            if isinstance(v, dict):
+                walk(key, v)
+            else:
+                out[key] = str(v)
+
+    if lang == "en":  # the figures' English lives with the figures
+        _merge(data, {"viz": TEXT})
+    walk("", data)
+    return out
+
+
+def table(name: str) -> dict[str, str]:
+    """Every string of one table in the session's language (English where it lacks one), without the prefix."""
+    prefix = f"{name}."
+    english = {k.removeprefix(prefix): v for k, v in catalogue("en").items() if k.startswith(prefix)}
+    return english | {k.removeprefix(prefix): v for k, v in catalogue(language()).items() if k.startswith(prefix)}
+
+
+def _initial_language() -> str:
+    asked = st.query_params.get("lang")
+    if asked in LANGUAGES:
+        return asked
+    locale = (getattr(st.context, "locale", None) or "").lower()
+    return "zh" if locale.startswith("zh") else "en"
+
+
+def language() -> str:
+    """The session's language code."""
+    if st.session_state.get("lang") not in LANGUAGES:
+        st.session_state["lang"] = _initial_language()
+    return st.session_state["lang"]
+
+
+def t(key: str, **values) -> str:
+    """The string ``key`` in the session's language (English if that language lacks it), formatted."""
+    text = catalogue(language()).get(key) or catalogue("en").get(key)
+    if text is None:
+        raise KeyError(f"No string {key!r} in the catalogues")
+    return text.format(**values) if values else text
+
+
+def modality_name(modality: str) -> str:
+    """A modality as the session's language names it ("image" / "图像"; the value itself if unknown)."""
+    return table("names.modality").get(modality, modality)
+
+
+def modality_list(modalities) -> str:
+    """Modalities named and joined as the session's language writes a list."""
+    return t("crossmodal.list_sep").join(modality_name(m) for m in modalities)
+
+
+def language_picker() -> None:
+    """The language switch in the sidebar; the choice is kept for the session and written to the URL."""
+    current = language()
+    st.sidebar.radio(
+        "Language · 语言",
+        list(LANGUAGES),
+        index=list(LANGUAGES).index(current),
+        format_func=LANGUAGES.get,
+        horizontal=True,
+        key="lang_picker",
+        on_change=lambda: st.session_state.update(lang=st.session_state["lang_picker"]),
+    )
+    st.query_params["lang"] = language()

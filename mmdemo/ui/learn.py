@@ -1,0 +1,122 @@
+"""Learn page helpers: links to the pages that demonstrate each idea, and the live results it quotes."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import streamlit as st
+
+from mmdemo.evaluate import Result
+from mmdemo.fusion import TensorFusion
+from mmdemo.interactions import InteractionLesson, fusion_widths
+from mmdemo.model import MultimodalModel
+from mmdemo.ui.i18n import catalogue, t
+from mmdemo.ui.models import default_model
+from mmdemo.ui.robustness import lesson
+
+__all__ = [
+    "PAGES",
+    "LESSON_SEED",
+    "page_link",
+    "name",
+    "accuracy",
+    "widths_text",
+    "xor_lesson",
+    "default_result",
+    "show_accuracies",
+    "block_widths",
+    "tensor_widths",
+    "distance_shares",
+]
+
+#: Link name (key ``learn.links.<name>``) -> (page script, icon); several links may lead to one page.
+PAGES: dict[str, tuple[str, str]] = {
+    "data": ("pages/1_Data_explorer.py", "🔎"),
+    "train": ("pages/2_Train_and_compare.py", "🏋️"),
+    "features": ("pages/3_Feature_space.py", "🗺️"),
+    "crossmodal": ("pages/4_Cross_modal_lab.py", "🔗"),
+    "crossmodal_missing": ("pages/4_Cross_modal_lab.py", "🔗"),
+    "robustness": ("pages/5_Robustness_lab.py", "🛡️"),
+    "robustness_xor": ("pages/5_Robustness_lab.py", "🛡️"),
+    "robustness_widths": ("pages/5_Robustness_lab.py", "🛡️"),
+    "try_it": ("pages/6_Try_it_yourself.py", "✍️"),
+    "own": ("pages/7_Your_own_dataset.py", "🧺"),
+}
+
+#: The seed of the xor-shapes lesson quoted here: the Robustness lab's default, so both pages share one fit.
+LESSON_SEED = 0
+
+
+def page_link(link: str) -> None:
+    """A link to the page that demonstrates an idea, labelled in the session's language."""
+    path, icon = PAGES[link]
+    st.page_link(path, label=t(f"learn.links.{link}"), icon=icon)
+
+
+def name(value: str) -> str:
+    """A modality or fusion name in the session's language (as is when the catalogue has no entry)."""
+    key = f"learn.names.{value}"
+    return t(key) if key in catalogue("en") else value
+
+
+def accuracy(value: float) -> str:
+    """An accuracy as every number on this page is shown: three decimals."""
+    return f"{value:.3f}"
+
+
+def widths_text(dims: Mapping[str, int]) -> str:
+    """'image 64, audio 360, text 128' in the session's language."""
+    return t("learn.separator").join(t("learn.names.width", modality=name(m), d=d) for m, d in dims.items())
+
+
+def xor_lesson() -> InteractionLesson:
+    """The Robustness lab's ⊕ vs ⊗ lesson on xor-shapes (cached for every session; trained on first use)."""
+    with st.spinner(t("learn.spinner_xor")):
+        return lesson(LESSON_SEED)
+
+
+def default_result() -> tuple[Result, MultimodalModel]:
+    """The default av-digits model and its held-out result (cached for every session; the warm-up trains it)."""
+    with st.spinner(t("learn.spinner_default")):
+        return default_model()
+
+
+def show_accuracies(single: Mapping[str, float], fused: Sequence[Result]) -> None:
+    """One metric per modality alone, then one per fusion method: held-out accuracy on one split."""
+    items = [(t("learn.names.alone", modality=name(m)), acc) for m, acc in single.items()]
+    items += [(name(r.fusion), r.accuracy) for r in fused]
+    for col, (label, value) in zip(st.columns(len(items)), items):
+        col.metric(label, accuracy(value))
+
+
+def block_widths(model: MultimodalModel) -> dict[str, int]:
+    """Number of features of each modality, as the model's fusion sees them."""
+    return {m: stop - start for m, (start, stop) in model.blocks_.items()}
+
+
+def tensor_widths(dims: Mapping[str, int]) -> dict:
+    """Width of ⊗ on the raw features and after the per-modality PCA tensor fusion does first.
+
+    Returns ``k`` (PCA components kept per modality), ``raw_formula`` and ``raw``
+    (⊗ of the raw features), ``pca`` (⊗ after PCA).
+    """
+    k = TensorFusion().n_components
+    _, raw, after_pca, _ = fusion_widths(dims, n_components=k)  # rows: ⊕, raw ⊗, ⊗ after PCA, sketch
+    return {"k": k, "raw_formula": raw["formula"], "raw": raw["width"], "pca": after_pca["width"]}
+
+
+def distance_shares(dims: Mapping[str, int]) -> dict:
+    """How much of the squared distance between two samples each block makes up, unscaled vs scaled by 1/√d.
+
+    A standardised column adds 2 on average to the squared distance between
+    two samples, so an unscaled block of d columns makes up d / Σd of it; a
+    block divided by √d adds 2 in all, so every block makes up 1 / M.
+    Returns ``widest`` (modality), ``share`` (its unscaled share), ``equal`` (1 / M), ``m`` (M).
+    """
+    widest = max(dims, key=dims.get)
+    return {
+        "widest": widest,
+        "share": dims[widest] / sum(dims.values()),
+        "equal": 1 / len(dims),
+        "m": len(dims),
+    }

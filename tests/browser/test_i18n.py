@@ -1,0 +1,55 @@
+"""Both languages in a real browser: every page in Chinese with CJK fonts, the switch, and a shared link."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.browser.helpers import no_exception, open_page, wait_idle
+from tests.browser.test_journeys import PAGES
+
+pytestmark = pytest.mark.browser
+
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def test_every_page_in_chinese_has_no_missing_string_and_a_cjk_font(page, app_url):
+    for path in PAGES:
+        open_page(page, f"{app_url}/{path}?lang=zh")
+        page.wait_for_timeout(500)
+        wait_idle(page)
+        title = page.locator("h1").first.inner_text()
+        assert CJK.search(title), (path, title)
+        assert no_exception(page), path
+        assert page.locator("[data-testid='stAlertContentError']").count() == 0, path
+        assert "KeyError" not in page.content(), path
+    assert page.evaluate("() => document.fonts.check('16px \"Noto Sans CJK SC\"')"), (
+        "no CJK font: apt-get install fonts-noto-cjk"
+    )
+
+
+def test_the_sidebar_switch_turns_the_page_to_english_and_back(page, app_url):
+    open_page(page, f"{app_url}/Train_and_compare?lang=zh")
+    assert CJK.search(page.locator("h1").first.inner_text())
+    page.get_by_text("English", exact=True).first.click()
+    wait_idle(page, after_action=True)
+    page.get_by_role("heading", name=re.compile("Train & compare")).first.wait_for()
+    assert "lang=en" in page.url
+    page.get_by_text("简体中文", exact=True).first.click()
+    wait_idle(page, after_action=True)
+    assert CJK.search(page.locator("h1").first.inner_text())
+
+
+def test_a_shared_link_opens_the_same_experiment(page, app_url):
+    link = f"{app_url}/Train_and_compare?dataset=xor-shapes&modalities=image,audio&fusion=tensor&classifier=knn&lang=en"
+    open_page(page, link)
+    page.locator("[data-testid='stSidebar']").get_by_text("600 samples · 2 classes").first.wait_for()
+    page.get_by_role("combobox", name="Fusion").wait_for()
+    shown = " | ".join(page.locator("[data-testid='stSelectbox'] input").evaluate_all("els => els.map(e => e.value)"))
+    assert "xor-shapes" in shown and "tensor ⊗" in shown and "knn — " in shown, shown
+    page.get_by_role("button", name="Train", exact=True).click()
+    page.get_by_text("Held-out results").first.wait_for(timeout=180_000)
+    caption = page.get_by_text(re.compile("xor-shapes: image, audio · fusion tensor · knn")).first
+    caption.wait_for()
+    assert no_exception(page)
