@@ -20,9 +20,9 @@ from benchmarks.server import launch, serve, wait_idle
 ONE_SESSION_TARGET, PER_SESSION_TARGET = 500.0, 40.0
 PAGES = (
     "Data explorer",
-    "Train and compare",
+    "Train & compare",
     "Feature space",
-    "Cross modal lab",
+    "Cross-modal lab",
     "Robustness lab",
     "Try it yourself",
     "Your own dataset",
@@ -35,13 +35,13 @@ def _visit_every_page(browser, url: str):
     page.goto(url)
     wait_idle(page)
     for name in PAGES:
-        page.locator("[data-testid='stSidebarNav'] a", has_text=name).first.click()
+        page.locator("[data-testid='stSidebar'] a", has_text=name).first.click()
         try:
             wait_idle(page, after_action=True)
         except Exception:
             page.screenshot(path=str(RESULTS / f"memory-failed-{name.replace(' ', '_')}.png"), full_page=True)
             raise
-        if name == "Train and compare":
+        if name == "Train & compare":
             page.get_by_role("button", name="Train", exact=True).click()
             wait_idle(page, after_action=True)
             page.get_by_text("Held-out results").first.wait_for(timeout=300_000)

@@ -9,6 +9,7 @@ import time
 from collections.abc import Iterator
 
 import streamlit as st
+from streamlit.errors import StreamlitPageNotFoundError
 
 from mmdemo.datasets import MultimodalDataset
 from mmdemo.errors import MMDemoError
@@ -18,7 +19,20 @@ from mmdemo.ui.i18n import language_picker, t, table
 from mmdemo.ui.share import apply_link, link_notice
 from mmdemo.viz import use_text
 
-__all__ = ["setup_page", "guard", "pairing_note", "warm_up"]
+__all__ = ["PAGES", "setup_page", "guard", "pairing_note", "warm_up"]
+
+#: Every page in the order of the sidebar: (script, key of its name in the ``nav`` table, icon).
+PAGES: tuple[tuple[str, str, str], ...] = (
+    ("app.py", "home", "🎛️"),
+    ("pages/1_Data_explorer.py", "explorer", "🔎"),
+    ("pages/2_Train_and_compare.py", "train", "🏋️"),
+    ("pages/3_Feature_space.py", "space", "🗺️"),
+    ("pages/4_Cross_modal_lab.py", "crossmodal", "🔗"),
+    ("pages/5_Robustness_lab.py", "robustness", "🛡️"),
+    ("pages/6_Try_it_yourself.py", "try", "✍️"),
+    ("pages/7_Your_own_dataset.py", "own", "🧺"),
+    ("pages/8_Learn.py", "learn", "🎓"),
+)
 
 _log = logging.getLogger("mmdemo.ui")
 WARM_UP_DELAY = 2.0  # seconds
@@ -33,6 +47,7 @@ def setup_page(title: str, icon: str, *, intro: str = "", pick_dataset: bool = T
     st.title(f"{icon} {title}")
     if intro:
         st.caption(intro)
+    _navigation()
     language_picker()
     use_text(table("viz"))  # the figures of this run speak the session's language
     notice = link_notice()
@@ -87,6 +102,17 @@ def warm_up() -> threading.Thread:
     thread = threading.Thread(target=work, name="mmdemo-warm-up", daemon=True)
     thread.start()
     return thread
+
+
+def _navigation() -> None:
+    """The page list in the session's language (Streamlit's own list, named after the files, is hidden)."""
+    with st.sidebar:
+        try:
+            for script, key, icon in PAGES:
+                st.page_link(script, label=t(f"nav.{key}"), icon=icon)
+        except StreamlitPageNotFoundError:  # a page run on its own (AppTest from a page file): no app around it
+            pass
+        st.divider()
 
 
 def _dataset_picked() -> None:

@@ -13,7 +13,9 @@ def test_home_introduces_app_and_links_pages():
     assert "multimodal" in at.title[0].value.lower()
     text = " ".join(m.value for m in at.markdown)
     assert "av-digits" in text and "xor-shapes" in text
-    assert len(at.get("page_link")) == 7
+    labels = [link.proto.label for link in at.get("page_link")]
+    assert {"Home", "Learn", "Robustness lab"} <= set(labels)  # the sidebar's page list
+    assert sum("—" in label for label in labels) == 8  # "Where to start": every page but home
 
 
 class TestDataExplorer:
