@@ -30,7 +30,6 @@ from benchmarks.st_client import Session, WidgetNotFound
 
 __all__ = ["Journey", "crowd", "journey", "run"]
 
-ROOT = Path(__file__).resolve().parents[1]
 SESSIONS = 30
 QUICK_SESSIONS = 5
 #: Starts are spread evenly over this many seconds, as users do not click in the same millisecond.

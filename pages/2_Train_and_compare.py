@@ -34,15 +34,7 @@ with guard():
         st.warning(t("train.no_modality"))
 
     if train_clicked or compare_clicked:
-        data, cache = training_data(ds, s.corruption, seed=s.seed)
-        common = dict(
-            modalities=s.modalities,
-            classifier=s.classifier,
-            features=s.features,
-            test_size=s.test_size,
-            seed=s.seed,
-            feature_cache=cache,
-        )
+        common = dict(modalities=s.modalities, classifier=s.classifier, features=s.features, seed=s.seed)
         with st.status(t("widgets.training"), expanded=True) as status:
             if train_clicked:
                 st.write(t("train.fitting"))
@@ -50,8 +42,7 @@ with guard():
                 cv = None
                 if with_cv:
                     st.write(t("train.cross_validating"))
-                    cv_args = {k: v for k, v in common.items() if k != "test_size"}
-                    cv = cross_validate(data, fusion=s.fusion, n_splits=5, **cv_args)
+                    cv = cross_validate(data, fusion=s.fusion, n_splits=5, feature_cache=cache, **common)
                 state.put(
                     "trained",
                     {
@@ -65,9 +56,12 @@ with guard():
                 )
                 state.put("comparison", None)
             else:
+                data, cache = training_data(ds, s.corruption, seed=s.seed)
                 bar = st.progress(0.0, text=t("train.comparing"))
                 results = compare(
                     data,
+                    test_size=s.test_size,
+                    feature_cache=cache,
                     progress=lambda k, n, name: bar.progress(k / n, text=t("train.method_done", name=name, k=k, n=n)),
                     **common,
                 )

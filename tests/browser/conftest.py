@@ -6,7 +6,6 @@ Under CI=true a missing browser is a failure, never a skip.
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -16,18 +15,9 @@ from pathlib import Path
 
 import pytest
 
+from benchmarks.server import CHROMIUM, CHROMIUM_ARGS, free_port
+
 ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 
 SHOTS = Path(os.environ.get("MMDEMO_SHOTS", "/tmp/mmdemo-failed-shots"))
@@ -52,12 +42,6 @@ def _shoot_if_failed(request, pg) -> None:
             pass
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def _missing_browser(reason: str) -> None:
     if os.environ.get("CI") == "true":
         pytest.fail(f"browser tests must run under CI: {reason}")
@@ -67,7 +51,7 @@ def _missing_browser(reason: str) -> None:
 @pytest.fixture(scope="session")
 def app_url(tmp_path_factory) -> Iterator[str]:
     """Start `streamlit run app.py` on a free loopback port; yield its URL."""
-    port = _free_port()
+    port = free_port()
     log = tmp_path_factory.mktemp("server") / "streamlit.log"
     with log.open("w") as fh:
         proc = subprocess.Popen(
