@@ -15,9 +15,10 @@ from pathlib import Path
 
 import streamlit as st
 
+from mmdemo.errors import Message, message_templates
 from mmdemo.viz import TEXT
 
-__all__ = ["LANGUAGES", "catalogue", "language", "t", "table", "modality_name", "modality_list", "language_picker"]
+__all__ = ["LANGUAGES", "catalogue", "language", "t", "say", "table", "modality_name", "modality_list", "language_picker"]
 
 #: Language code -> its own name, as shown in the picker.
 LANGUAGES: dict[str, str] = {"en": "English", "zh": "简体中文"}
@@ -50,6 +51,8 @@ def catalogue(lang: str) -> dict[str, str]:
     if lang == "en":  # the figures' English lives with the figures
         _merge(data, {"viz": TEXT})
     walk("", data)
+    if lang == "en":  # the core's messages are written in English where they are raised
+        out.update({f"errors.{k}": v for k, v in message_templates().items()})
     return out
 
 
@@ -81,6 +84,13 @@ def t(key: str, **values) -> str:
     if text is None:
         raise KeyError(f"No string {key!r} in the catalogues")
     return text.format(**values) if values else text
+
+
+def say(message: str) -> str:
+    """A message from the core (`mmdemo.errors.Message`, e.g. ``str(exc)``'s source) in the session's language."""
+    if isinstance(message, Message) and language() != "en":
+        return message.translate(table("errors"), sep=t("common.list_separator"))
+    return str(message)
 
 
 def modality_name(modality: str) -> str:
