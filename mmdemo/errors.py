@@ -16,7 +16,16 @@ from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
 
-__all__ = ["Message", "MODALITY_WORDS", "modality_word", "message_templates", "MMDemoError", "InputError", "ParameterError", "DatasetError"]
+__all__ = [
+    "Message",
+    "MODALITY_WORDS",
+    "modality_word",
+    "message_templates",
+    "MMDemoError",
+    "InputError",
+    "ParameterError",
+    "DatasetError",
+]
 
 
 def _render(template: str, params: Mapping[str, object], strings: Mapping[str, str] | None, sep: str) -> str:

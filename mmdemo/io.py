@@ -31,7 +31,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from mmdemo.errors import InputError
+from mmdemo.errors import InputError, Message
 
 __all__ = [
     "IMAGE_EXTENSIONS",
@@ -77,47 +77,58 @@ class Kind(NamedTuple):
 
     family: str | None  # "image", "audio", "text", or None (not a sample at all)
     accepted: bool
-    description: str  # with its article: "a PNG picture"
+    description: Message  # with its article: "a PNG picture"
+    format: str = ""  # the format's name, for accepted kinds: "PNG"
 
 
 #: Content kind (as returned by `sniff`) -> family, accepted, description.
 KINDS: dict[str, Kind] = {
-    "png": Kind("image", True, "a PNG picture"),
-    "jpeg": Kind("image", True, "a JPEG picture"),
-    "gif": Kind("image", True, "a GIF picture"),
-    "bmp": Kind("image", True, "a BMP picture"),
-    "webp": Kind("image", True, "a WebP picture"),
-    "tiff": Kind("image", False, "a TIFF picture"),
-    "heic": Kind("image", False, "a HEIC/AVIF picture, the iPhone photo format"),
-    "wav": Kind("audio", True, "a WAV sound file"),
-    "flac": Kind("audio", True, "a FLAC sound file"),
-    "ogg": Kind("audio", True, "an OGG sound file"),
-    "mp3": Kind("audio", True, "an MP3 sound file"),
-    "aiff": Kind("audio", False, "an AIFF sound file"),
-    "mp4": Kind("audio", False, "an MP4/M4A/MOV file, video or phone audio"),
-    "webm": Kind("audio", False, "a WebM/Matroska recording"),
-    "text": Kind("text", True, "plain text"),
-    "utf16": Kind("text", True, "UTF-16 text"),
-    "html": Kind("text", True, "an HTML web page"),
-    "xml": Kind("text", True, "XML/SVG text"),
-    "utf16-nobom": Kind("text", False, "UTF-16 text without a byte-order mark"),
-    "legacy-text": Kind("text", False, "text that is not UTF-8, perhaps Latin-1 or Windows-1252"),
-    "zip": Kind(None, False, "a zip archive or an Office document"),
-    "gzip": Kind(None, False, "a gzip archive"),
-    "pdf": Kind(None, False, "a PDF document"),
-    "program": Kind(None, False, "a program (an executable file)"),
-    "binary": Kind(None, False, "binary data, not a picture, sound or text"),
+    "png": Kind("image", True, Message("io.kind.png", "a PNG picture"), "PNG"),
+    "jpeg": Kind("image", True, Message("io.kind.jpeg", "a JPEG picture"), "JPEG"),
+    "gif": Kind("image", True, Message("io.kind.gif", "a GIF picture"), "GIF"),
+    "bmp": Kind("image", True, Message("io.kind.bmp", "a BMP picture"), "BMP"),
+    "webp": Kind("image", True, Message("io.kind.webp", "a WebP picture"), "WebP"),
+    "tiff": Kind("image", False, Message("io.kind.tiff", "a TIFF picture")),
+    "heic": Kind("image", False, Message("io.kind.heic", "a HEIC/AVIF picture, the iPhone photo format")),
+    "wav": Kind("audio", True, Message("io.kind.wav", "a WAV sound file"), "WAV"),
+    "flac": Kind("audio", True, Message("io.kind.flac", "a FLAC sound file"), "FLAC"),
+    "ogg": Kind("audio", True, Message("io.kind.ogg", "an OGG sound file"), "OGG"),
+    "mp3": Kind("audio", True, Message("io.kind.mp3", "an MP3 sound file"), "MP3"),
+    "aiff": Kind("audio", False, Message("io.kind.aiff", "an AIFF sound file")),
+    "mp4": Kind("audio", False, Message("io.kind.mp4", "an MP4/M4A/MOV file, video or phone audio")),
+    "webm": Kind("audio", False, Message("io.kind.webm", "a WebM/Matroska recording")),
+    "text": Kind("text", True, Message("io.kind.text", "plain text"), "text"),
+    "utf16": Kind("text", True, Message("io.kind.utf16", "UTF-16 text"), "UTF-16 text"),
+    "html": Kind("text", True, Message("io.kind.html", "an HTML web page"), "HTML"),
+    "xml": Kind("text", True, Message("io.kind.xml", "XML/SVG text"), "XML"),
+    "utf16-nobom": Kind("text", False, Message("io.kind.utf16_nobom", "UTF-16 text without a byte-order mark")),
+    "legacy-text": Kind(
+        "text", False, Message("io.kind.legacy_text", "text that is not UTF-8, perhaps Latin-1 or Windows-1252")
+    ),
+    "zip": Kind(None, False, Message("io.kind.zip", "a zip archive or an Office document")),
+    "gzip": Kind(None, False, Message("io.kind.gzip", "a gzip archive")),
+    "pdf": Kind(None, False, Message("io.kind.pdf", "a PDF document")),
+    "program": Kind(None, False, Message("io.kind.program", "a program (an executable file)")),
+    "binary": Kind(None, False, Message("io.kind.binary", "binary data, not a picture, sound or text")),
 }
 
-_NOUN = {"image": "a picture", "audio": "a sound file", "text": "text"}
-_ACCEPTED = {
-    "image": "PNG, JPEG, BMP, GIF or WebP pictures are accepted",
-    "audio": "WAV, FLAC, OGG or MP3 sound files are accepted",
-    "text": "UTF-8 plain text is accepted",
+_NOUN = {
+    "image": Message("io.noun.image", "a picture"),
+    "audio": Message("io.noun.audio", "a sound file"),
+    "text": Message("io.noun.text", "text"),
 }
-_ANY_ACCEPTED = (
-    "pictures (PNG, JPEG, BMP, GIF, WebP), sound files (WAV, FLAC, OGG, MP3) and UTF-8 text (.txt) are accepted"
+_ACCEPTED = {
+    "image": Message("io.accepted.image", "PNG, JPEG, BMP, GIF or WebP pictures are accepted"),
+    "audio": Message("io.accepted.audio", "WAV, FLAC, OGG or MP3 sound files are accepted"),
+    "text": Message("io.accepted.text", "UTF-8 plain text is accepted"),
+}
+_ANY_ACCEPTED = Message(
+    "io.accepted.any",
+    "pictures (PNG, JPEG, BMP, GIF, WebP), sound files (WAV, FLAC, OGG, MP3) and UTF-8 text (.txt) are accepted",
 )
+#: How messages name a file that has no name of its own.
+UPLOADED_FILE = Message("io.uploaded_file", "the uploaded file")
+THE_TEXT = Message("io.the_text", "the text")
 
 
 def modality_of(filename: str) -> str | None:
@@ -259,9 +270,14 @@ def sniff(data: bytes) -> str:
     return _sniff_text(head)
 
 
-def _the(description: str) -> str:
-    """ "a PNG picture" -> "the PNG picture"."""
-    return re.sub(r"^(a|an) ", "the ", description)
+def _damaged(label: str, kind: Kind) -> InputError:
+    return InputError(
+        "io.damaged",
+        "{label}: the {format} file is damaged or cut off; {accepted}.",
+        label=label,
+        format=kind.format,
+        accepted=_ACCEPTED[kind.family],
+    )
 
 
 def _expect(data: bytes, label: str, family: str) -> Kind:
@@ -269,10 +285,21 @@ def _expect(data: bytes, label: str, family: str) -> Kind:
     kind = KINDS[sniff(data)]
     if kind.family != family:
         raise InputError(
-            f"{label}: this is not {_NOUN[family]} (it looks like {kind.description}); {_ACCEPTED[family]}."
+            "io.wrong_family",
+            "{label}: this is not {noun} (it looks like {kind}); {accepted}.",
+            label=label,
+            noun=_NOUN[family],
+            kind=kind.description,
+            accepted=_ACCEPTED[family],
         )
     if not kind.accepted:
-        raise InputError(f"{label}: this is {kind.description}, which mmdemo cannot read; {_ACCEPTED[family]}.")
+        raise InputError(
+            "io.unreadable_kind",
+            "{label}: this is {kind}, which mmdemo cannot read; {accepted}.",
+            label=label,
+            kind=kind.description,
+            accepted=_ACCEPTED[family],
+        )
     return kind
 
 
@@ -283,7 +310,11 @@ def check_size(n_bytes: int, label: str) -> None:
     """Raise `InputError` when a file of ``n_bytes`` is over `MAX_FILE_BYTES`."""
     if n_bytes > MAX_FILE_BYTES:
         raise InputError(
-            f"{label}: the file is {n_bytes / 1e6:.1f} MB; files up to {MAX_FILE_BYTES // 2**20} MB are accepted."
+            "io.too_big",
+            "{label}: the file is {mb:.1f} MB; files up to {limit} MB are accepted.",
+            label=label,
+            mb=n_bytes / 1e6,
+            limit=MAX_FILE_BYTES // 2**20,
         )
 
 
@@ -298,19 +329,24 @@ def read_bytes(source: bytes | str | Path, name: str | None = None) -> tuple[byt
     (b'abc', 'a.txt')
     """
     if isinstance(source, (bytes, bytearray, memoryview)):
-        data, label = bytes(source), name or "the uploaded file"
+        data, label = bytes(source), name or UPLOADED_FILE
     else:
         path = Path(source)
         label = name or path.name
         try:
             if not path.is_file():
-                raise InputError(f"{label}: no such file.")
+                raise InputError("io.no_file", "{label}: no such file.", label=label)
             check_size(path.stat().st_size, label)
             data = path.read_bytes()
         except OSError as exc:
-            raise InputError(f"{label}: the file cannot be read ({exc.strerror or type(exc).__name__}).") from None
+            raise InputError(
+                "io.unreadable",
+                "{label}: the file cannot be read ({reason}).",
+                label=label,
+                reason=exc.strerror or type(exc).__name__,
+            ) from None
     if not data:
-        raise InputError(f"{label}: the file is empty (0 bytes).")
+        raise InputError("io.empty", "{label}: the file is empty (0 bytes).", label=label)
     check_size(len(data), label)
     return data, label
 
@@ -349,7 +385,13 @@ def decode_file(data: bytes, name: str) -> tuple[str, object]:
     kind = KINDS[sniff(data)]
     modality = modality_of(name) or kind.family
     if modality is None:
-        raise InputError(f"{label}: mmdemo cannot use this file (it looks like {kind.description}); {_ANY_ACCEPTED}.")
+        raise InputError(
+            "io.unusable",
+            "{label}: mmdemo cannot use this file (it looks like {kind}); {accepted}.",
+            label=label,
+            kind=kind.description,
+            accepted=_ANY_ACCEPTED,
+        )
     decoder = {"image": decode_image, "audio": decode_audio, "text": decode_text}[modality]
     return modality, decoder(data, label)
 
@@ -360,8 +402,14 @@ def decode_file(data: bytes, name: str) -> tuple[str, object]:
 def _check_pixels(width: int, height: int, label: str) -> None:
     if width * height > MAX_IMAGE_PIXELS:
         raise InputError(
-            f"{label}: the picture is {width}x{height} pixels ({width * height / 1e6:.0f} megapixels); "
-            f"pictures up to {MAX_IMAGE_PIXELS // 1_000_000} megapixels are accepted."
+            "io.too_many_pixels",
+            "{label}: the picture is {width}x{height} pixels ({megapixels:.0f} megapixels); "
+            "pictures up to {limit} megapixels are accepted.",
+            label=label,
+            width=width,
+            height=height,
+            megapixels=width * height / 1e6,
+            limit=MAX_IMAGE_PIXELS // 1_000_000,
         )
 
 
@@ -369,7 +417,6 @@ def _open_picture(data: bytes, label: str, kind: Kind):
     """Open, check the size from the header, then decode the first frame only."""
     from PIL import Image, ImageOps
 
-    damaged = f"{label}: {_the(kind.description)} is damaged or cut off; {_ACCEPTED['image']}."
     try:
         with warnings.catch_warnings():
             # Pillow warns from 89 megapixels; mmdemo's own, lower limit is checked just below.
@@ -382,12 +429,22 @@ def _open_picture(data: bytes, label: str, kind: Kind):
     except Image.DecompressionBombError as exc:
         # Pillow refuses over 179 megapixels while reading the header; it says how many.
         pixels = re.search(r"\((\d+) pixels\)", str(exc))
-        size = f"{int(pixels.group(1)) / 1e6:,.0f} megapixels" if pixels else "far too many pixels"
+        if pixels is None:
+            raise InputError(
+                "io.bomb_unknown",
+                "{label}: the picture has far too many pixels; pictures up to {limit} megapixels are accepted.",
+                label=label,
+                limit=MAX_IMAGE_PIXELS // 1_000_000,
+            ) from None
         raise InputError(
-            f"{label}: the picture has {size}; pictures up to {MAX_IMAGE_PIXELS // 1_000_000} megapixels are accepted."
+            "io.bomb",
+            "{label}: the picture has {megapixels:,.0f} megapixels; pictures up to {limit} megapixels are accepted.",
+            label=label,
+            megapixels=int(pixels.group(1)) / 1e6,
+            limit=MAX_IMAGE_PIXELS // 1_000_000,
         ) from None
     except Exception:  # Pillow raises OSError, SyntaxError, ValueError, struct.error, ... on damaged files
-        raise InputError(damaged) from None
+        raise _damaged(label, kind) from None
     try:
         return ImageOps.exif_transpose(img)  # phone photos are stored sideways with an EXIF orientation
     except Exception:  # a damaged EXIF block: keep the picture as stored
@@ -420,7 +477,13 @@ def decode_image(source: bytes | str | Path, name: str | None = None) -> np.ndar
         if grey:
             arr = arr[..., 0]
     if min(arr.shape[:2]) < 2:
-        raise InputError(f"{label}: the picture is {arr.shape[1]}x{arr.shape[0]} pixels; it needs at least 2x2.")
+        raise InputError(
+            "io.too_small",
+            "{label}: the picture is {width}x{height} pixels; it needs at least 2x2.",
+            label=label,
+            width=arr.shape[1],
+            height=arr.shape[0],
+        )
     return arr.astype(np.float32)
 
 
@@ -446,34 +509,55 @@ def decode_audio(source: bytes | str | Path, name: str | None = None) -> tuple[n
 
     data, label = read_bytes(source, name)
     kind = _expect(data, label, "audio")
-    no_samples = f"{label}: the recording has no samples; a spoken word of 0.2-30 seconds is expected."
+    no_samples = Message(
+        "io.no_samples",
+        "{label}: the recording has no samples; a spoken word of 0.2-30 seconds is expected.",
+        label=label,
+    )
     try:
         info = sf.info(_io.BytesIO(data))
         if info.frames <= 0:
             raise InputError(no_samples)
         if info.channels > MAX_AUDIO_CHANNELS:
-            raise InputError(f"{label}: the recording has {info.channels} channels; mono or stereo is accepted.")
+            raise InputError(
+                "io.channels",
+                "{label}: the recording has {channels} channels; mono or stereo is accepted.",
+                label=label,
+                channels=info.channels,
+            )
         low, high = SAMPLE_RATE_RANGE
         if not low <= info.samplerate <= high:
             raise InputError(
-                f"{label}: the sample rate is {info.samplerate:,} Hz; rates from {low:,} to {high:,} Hz are accepted."
+                "io.sample_rate",
+                "{label}: the sample rate is {rate:,} Hz; rates from {low:,} to {high:,} Hz are accepted.",
+                label=label,
+                rate=info.samplerate,
+                low=low,
+                high=high,
             )
         if info.frames / info.samplerate > MAX_AUDIO_SECONDS:
             raise InputError(
-                f"{label}: the recording lasts {info.frames / info.samplerate:.0f} s; "
-                f"up to {MAX_AUDIO_SECONDS:.0f} s is accepted."
+                "io.too_long",
+                "{label}: the recording lasts {seconds:.0f} s; up to {limit:.0f} s is accepted.",
+                label=label,
+                seconds=info.frames / info.samplerate,
+                limit=MAX_AUDIO_SECONDS,
             )
         y, sr = sf.read(_io.BytesIO(data), dtype="float32", always_2d=False)
     except InputError:
         raise
     except Exception:  # libsndfile's own reasons ("psf_fseek() failed") mean nothing to a teacher
-        raise InputError(f"{label}: {_the(kind.description)} is damaged or cut off; {_ACCEPTED['audio']}.") from None
+        raise _damaged(label, kind) from None
     if y.size == 0:
         raise InputError(no_samples)
     if not np.isfinite(y).all():
-        raise InputError(f"{label}: the recording contains invalid (NaN or infinite) samples.")
+        raise InputError(
+            "io.not_finite", "{label}: the recording contains invalid (NaN or infinite) samples.", label=label
+        )
     if float(np.abs(y - y.mean(axis=0)).max()) < SILENCE_PEAK:
-        raise InputError(f"{label}: the recording is silent; speak closer to the microphone and try again.")
+        raise InputError(
+            "io.silent", "{label}: the recording is silent; speak closer to the microphone and try again.", label=label
+        )
     return np.clip(y, -1.0, 1.0), int(sr)
 
 
@@ -499,21 +583,30 @@ def decode_text(source: bytes | str | Path, name: str | None = None) -> str:
     kind = sniff(data)
     if kind == "legacy-text":
         raise InputError(
-            f"{label}: the text is not UTF-8 (it looks like Latin-1 or Windows-1252); save it as UTF-8 plain text."
+            "io.latin1",
+            "{label}: the text is not UTF-8 (it looks like Latin-1 or Windows-1252); save it as UTF-8 plain text.",
+            label=label,
         )
     if kind == "utf16-nobom":
-        raise InputError(f"{label}: the text is UTF-16 without a byte-order mark; save it as UTF-8 plain text.")
+        raise InputError(
+            "io.utf16_no_bom",
+            "{label}: the text is UTF-16 without a byte-order mark; save it as UTF-8 plain text.",
+            label=label,
+        )
     _expect(data, label, "text")
     try:
         text = data.decode("utf-16") if kind == "utf16" else data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise InputError(
-            f"{label}: the text is not UTF-8 (byte {exc.start:,} cannot be read); save it as UTF-8 plain text."
+            "io.bad_byte",
+            "{label}: the text is not UTF-8 (byte {at:,} cannot be read); save it as UTF-8 plain text.",
+            label=label,
+            at=exc.start,
         ) from None
     return check_text(text, label)
 
 
-def check_text(text: str, label: str = "the text") -> str:
+def check_text(text: str, label: str = THE_TEXT) -> str:
     """Validate typed or decoded text: not empty, not binary, not too long; returns it stripped.
 
     Examples
@@ -523,11 +616,17 @@ def check_text(text: str, label: str = "the text") -> str:
     """
     text = text.strip()
     if not text:
-        raise InputError(f"{label}: the text is empty; type a word or a short phrase.")
+        raise InputError("io.empty_text", "{label}: the text is empty; type a word or a short phrase.", label=label)
     if _looks_binary(text):
-        raise InputError(f"{label}: this looks like a binary file, not plain text.")
+        raise InputError("io.binary_text", "{label}: this looks like a binary file, not plain text.", label=label)
     if len(text) > MAX_TEXT_CHARS:
-        raise InputError(f"{label}: the text has {len(text):,} characters; up to {MAX_TEXT_CHARS:,} are accepted.")
+        raise InputError(
+            "io.long_text",
+            "{label}: the text has {n:,} characters; up to {limit:,} are accepted.",
+            label=label,
+            n=len(text),
+            limit=MAX_TEXT_CHARS,
+        )
     return text
 
 

@@ -19,7 +19,8 @@ from mmdemo.ui.robustness import (
     show_preview,
     show_table,
 )
-from mmdemo.ui.widgets import show_comparison
+from mmdemo.ui.share import levels_param, share
+from mmdemo.ui.widgets import show_comparison, unless_set
 from mmdemo.viz import comparison_figure, decision_regions_figure, outer_product_figure, robustness_figure
 
 ds = setup_page(t("robustness.title"), "🛡️", intro=t("robustness.intro"))
@@ -37,7 +38,7 @@ with corrupt_tab, guard():
     fusions = a.multiselect(
         t("robustness.fusions"),
         list(FUSIONS),
-        default=list(DEFAULT_FUSIONS),
+        default=unless_set("robust_fusions", list(DEFAULT_FUSIONS)),
         key="robust_fusions",
         help=t("robustness.fusions_help"),
     )
@@ -52,7 +53,8 @@ with corrupt_tab, guard():
         format_func=classifiers.__getitem__,
         key="robust_classifier",
     )
-    seed = int(c.number_input(t("robustness.seed"), 0, 9999, 0, key="robust_seed"))
+    seed = int(c.number_input(t("robustness.seed"), 0, 9999, unless_set("robust_seed", 0), key="robust_seed"))
+    share(fusions=fusions, classifier=classifier, seed=seed)  # the URL follows the settings as they are made
     if not fusions:
         st.warning(t("robustness.no_fusion"))
         st.stop()
@@ -61,6 +63,7 @@ with corrupt_tab, guard():
 
     st.subheader(t("robustness.step_corrupt"))
     kinds, levels = corruption_controls(lab.modalities)
+    share(test_corrupt=levels_param(levels, kinds))
     show_preview(lab, kinds, levels)
     spec = {k: v for m in lab.modalities for k, v in corruption_spec([m], levels[m], kinds).items()}
     with st.spinner(t("robustness.scoring")):
@@ -82,6 +85,7 @@ with corrupt_tab, guard():
     )
     where_names = {w: table("names.where").get(w, text) for w, text in WHERE.items()}
     where = e.radio(t("robustness.corrupt_at"), list(WHERE), format_func=where_names.__getitem__, key="robust_where")
+    share(curve=corrupted, where=where)
     with st.spinner(t("robustness.scoring_levels")):
         result = curves(lab, corrupted, kinds, where)
     marker = levels[corrupted] if corrupted != "all" else None

@@ -9,7 +9,7 @@ from mmdemo.features import prepare_audio
 from mmdemo.model import MultimodalModel
 from mmdemo.ui import state
 from mmdemo.ui.data import USER_DATASET, set_user_dataset
-from mmdemo.ui.i18n import t
+from mmdemo.ui.i18n import say, t
 from mmdemo.ui.inputs import audio_input, image_input, text_input
 from mmdemo.ui.models import train_model
 from mmdemo.ui.page import guard, setup_page
@@ -45,9 +45,9 @@ with guard():
 
     st.subheader(t("own.heading", name=ds.name, n_samples=ds.n_samples, n_classes=ds.n_classes))
     for line in st.session_state.pop("own_problems", []) or []:
-        st.warning(line)  # files of an imported zip that were skipped
+        st.warning(say(line))  # files of an imported zip that were skipped
     for line in st.session_state.pop("own_errors", []) or []:
-        st.error(line, icon="⚠️")  # uploaded files that were not added
+        st.error(say(line), icon="⚠️")  # uploaded files that were not added
     if ds.n_samples:
         st.dataframe(ds.counts(), width="content")
 

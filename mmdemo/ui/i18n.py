@@ -18,7 +18,17 @@ import streamlit as st
 from mmdemo.errors import Message, message_templates
 from mmdemo.viz import TEXT
 
-__all__ = ["LANGUAGES", "catalogue", "language", "t", "say", "table", "modality_name", "modality_list", "language_picker"]
+__all__ = [
+    "LANGUAGES",
+    "catalogue",
+    "language",
+    "t",
+    "say",
+    "table",
+    "modality_name",
+    "modality_list",
+    "language_picker",
+]
 
 #: Language code -> its own name, as shown in the picker.
 LANGUAGES: dict[str, str] = {"en": "English", "zh": "简体中文"}

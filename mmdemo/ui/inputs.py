@@ -11,7 +11,7 @@ import streamlit as st
 
 from mmdemo.errors import InputError
 from mmdemo.io import AUDIO_EXTENSIONS, IMAGE_EXTENSIONS, check_text, decode_audio, decode_image
-from mmdemo.ui.i18n import t
+from mmdemo.ui.i18n import say, t
 
 __all__ = ["image_input", "audio_input", "text_input", "drawn_image"]
 
@@ -26,7 +26,7 @@ def _decoded(decoder, uploaded):
     try:
         return decoder(uploaded.getvalue(), uploaded.name)
     except InputError as exc:
-        st.error(str(exc), icon="⚠️")
+        st.error(say(exc.message), icon="⚠️")
         return None
 
 
@@ -95,7 +95,7 @@ def text_input(key: str, *, placeholder: str | None = None) -> str | None:
     if not text or not text.strip():
         return None
     try:
-        return check_text(text, "the text")
+        return check_text(text)
     except InputError as exc:
-        st.error(str(exc), icon="⚠️")
+        st.error(say(exc.message), icon="⚠️")
         return None

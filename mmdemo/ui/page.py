@@ -15,7 +15,7 @@ from mmdemo.datasets import MultimodalDataset
 from mmdemo.errors import MMDemoError
 from mmdemo.ui import state
 from mmdemo.ui.data import USER_DATASET, current_dataset, dataset_options
-from mmdemo.ui.i18n import language_picker, t, table
+from mmdemo.ui.i18n import language_picker, say, t, table
 from mmdemo.ui.share import apply_link, link_notice
 from mmdemo.viz import use_text
 
@@ -131,7 +131,7 @@ def guard() -> Iterator[None]:
     try:
         yield
     except MMDemoError as exc:
-        st.error(str(exc), icon="⚠️")
+        st.error(say(exc.message), icon="⚠️")
     except Exception as exc:  # the session must keep working whatever happens
         _log.exception("unexpected error in a page")
         st.error(t("common.unexpected_error", kind=type(exc).__name__, error=exc), icon="⚠️")

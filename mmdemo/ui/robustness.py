@@ -15,6 +15,7 @@ from mmdemo.robustness import RobustnessCurves, RobustnessLab, corruption_spec, 
 from mmdemo.ui import state
 from mmdemo.ui.data import _bundled_features, _is_bundled, bundled_dataset, feature_cache
 from mmdemo.ui.i18n import modality_name, t, table
+from mmdemo.ui.widgets import unless_set
 from mmdemo.viz import image_grid_figure
 
 __all__ = [
@@ -140,12 +141,17 @@ def corruption_controls(modalities: Sequence[str]) -> tuple[dict[str, str], dict
         kinds[m] = col.selectbox(
             t("robustness.kind_label", modality=modality_name(m)),
             options,
-            index=options.index(DEFAULT_KIND[m]),
+            index=unless_set(f"robust_kind_{m}", options.index(DEFAULT_KIND[m])) or 0,
             format_func=labels.__getitem__,
             key=f"robust_kind_{m}",
         )
         levels[m] = col.slider(
-            t("robustness.level_label", modality=modality_name(m)), 0.0, 1.0, 0.0, 0.1, key=f"robust_level_{m}"
+            t("robustness.level_label", modality=modality_name(m)),
+            0.0,
+            1.0,
+            unless_set(f"robust_level_{m}", 0.0),
+            0.1,
+            key=f"robust_level_{m}",
         )
     return kinds, levels
 

@@ -1,9 +1,11 @@
 """Shareable lessons: the experiment a teacher sets up lives in the URL, so one link opens it for everyone.
 
-``?dataset=xor-shapes&modalities=image,audio&fusion=tensor&classifier=logreg&corrupt=image=0.4&lang=zh``
-on any page: the page is the URL's path, the rest is read once when a session
-starts (`apply_link`) and written back as the settings change (`share_settings`,
-and the language picker). A value that is not valid falls back to the default,
+*Train & compare*: ``?dataset=xor-shapes&modalities=image,audio&fusion=tensor&classifier=logreg&seed=0&corrupt=image=0.4&lang=zh``;
+*Robustness lab*: ``?dataset=av-digits&fusions=early,late,tensor&classifier=logreg&seed=0&test_corrupt=image:blur=0.6&curve=image&where=test``.
+The page is the URL's path (Streamlit clears the parameters when the page
+changes, so each page writes its own); the rest is read once when a session
+starts (`apply_link`) and written back as the settings change (`share`, and
+the language picker). A value that is not valid falls back to the default,
 with a notice saying what was ignored and why.
 """
 
@@ -12,14 +14,15 @@ from __future__ import annotations
 import streamlit as st
 
 from mmdemo.classifiers import CLASSIFIERS
-from mmdemo.corrupt import parse_corruption
+from mmdemo.corrupt import DEFAULT_KIND, parse_corruption
 from mmdemo.datasets import BUNDLED, MODALITIES
 from mmdemo.errors import ParameterError
 from mmdemo.fusion import FUSIONS
+from mmdemo.robustness import WHERE
 from mmdemo.ui.data import bundled_dataset
 from mmdemo.ui.i18n import t
 
-__all__ = ["apply_link", "link_notice", "share_settings", "SHARED_KEYS"]
+__all__ = ["apply_link", "link_notice", "share", "share_settings", "levels_param", "SHARED_KEYS"]
 
 #: URL parameter -> what it sets.
 SHARED_KEYS = {
@@ -27,14 +30,26 @@ SHARED_KEYS = {
     "modalities": "modalities, comma-separated",
     "fusion": "fusion method",
     "classifier": "classifier",
-    "corrupt": "corruption levels, MODALITY=LEVEL,…",
+    "seed": "seed of the split and the models, 0 to 9999",
+    "corrupt": "Train & compare: corruption levels (training and test), MODALITY=LEVEL,…",
+    "fusions": "Robustness lab: fusion methods compared, comma-separated",
+    "test_corrupt": "Robustness lab: test-time corruption, MODALITY[:KIND]=LEVEL,…",
+    "curve": "Robustness lab: the modality whose curves are drawn, or all",
+    "where": "Robustness lab: where the curves corrupt (test, both or train)",
     "lang": "language, en or zh",
 }
 
 
+def _items(value: str) -> list[str]:
+    return [v.strip() for v in value.split(",") if v.strip()]
+
+
+def _available(dataset: str) -> list[str]:
+    return bundled_dataset(dataset).modalities if dataset in BUNDLED else list(MODALITIES)
+
+
 def _modalities(value: str, dataset: str) -> list[str]:
-    mods = [m.strip() for m in value.split(",") if m.strip()]
-    available = bundled_dataset(dataset).modalities if dataset in BUNDLED else list(MODALITIES)
+    mods, available = _items(value), _available(dataset)
     bad = [m for m in mods if m not in available]
     if bad or not mods:
         raise ParameterError(t("share.dataset_has", dataset=dataset, available=", ".join(available)))
@@ -57,24 +72,30 @@ def apply_link() -> None:
             dataset = None
     name = dataset or st.session_state.get("dataset_name", "av-digits")
     checks = {
-        "fusion": (lambda v: v if v in FUSIONS else _fail(FUSIONS), "train_fusion"),
-        "classifier": (lambda v: v if v in CLASSIFIERS else _fail(CLASSIFIERS), "train_classifier"),
-        "modalities": (lambda v: _modalities(v, name), "train_modalities"),
+        "fusion": lambda v: {"train_fusion": _one_of(v, FUSIONS)},
+        "classifier": lambda v: dict.fromkeys(("train_classifier", "robust_classifier"), _one_of(v, CLASSIFIERS)),
+        "modalities": lambda v: {"train_modalities": _modalities(v, name)},
+        "seed": lambda v: dict.fromkeys(("train_seed", "robust_seed"), _seed(v)),
+        "fusions": lambda v: {
+            "robust_fusions": list(dict.fromkeys(_one_of(f, FUSIONS) for f in _items(v))) or _fail(FUSIONS)
+        },
+        "curve": lambda v: {"robust_curve_for": _one_of(v, [*_available(name), "all"])},
+        "where": lambda v: {"robust_where": _one_of(v, WHERE)},
     }
-    for param, (check, key) in checks.items():
+    for param, check in checks.items():
         value = params.get(param)
         if value is None:
             continue
         try:
-            st.session_state[key] = check(value)
+            st.session_state.update(check(value))
         except ParameterError as exc:
             ignored.append(_ignored(param, value, str(exc)))
-    if params.get("corrupt"):
-        try:
-            for m, level in parse_corruption(params["corrupt"]).items():
-                st.session_state[f"train_corrupt_{m}"] = round(level, 1)
-        except ParameterError:
-            ignored.append(_ignored("corrupt", params["corrupt"], t("share.corrupt_format")))
+    for param, put in (("corrupt", _train_levels), ("test_corrupt", _test_levels)):
+        if params.get(param):
+            try:
+                st.session_state.update(put(parse_corruption(params[param])))
+            except ParameterError:
+                ignored.append(_ignored(param, params[param], t(f"share.{param}_format")))
     lang = params.get("lang")
     if lang is not None and lang not in ("en", "zh"):
         ignored.append(_ignored("lang", lang, t("share.use_en_or_zh")))
@@ -100,14 +121,61 @@ def _fail(accepted) -> None:
     raise ParameterError(_use_one_of(accepted))
 
 
+def _one_of(value: str, accepted) -> str:
+    return value if value in accepted else _fail(accepted)
+
+
+def _seed(value: str) -> int:
+    if not (value.isdigit() and int(value) <= 9999):
+        raise ParameterError(t("share.seed_range"))
+    return int(value)
+
+
+def _train_levels(levels: dict[str, float]) -> dict[str, float]:
+    """``corrupt``: Train & compare's sliders (one level per modality, the default kind)."""
+    return {f"train_corrupt_{key.partition(':')[0]}": round(v, 1) for key, v in levels.items()}
+
+
+def _test_levels(levels: dict[str, float]) -> dict[str, object]:
+    """``test_corrupt``: the Robustness lab's kind and test-time level of each modality."""
+    out: dict[str, object] = {}
+    for key, v in levels.items():
+        mod, _, kind = key.partition(":")
+        out[f"robust_kind_{mod}"] = kind or DEFAULT_KIND[mod]
+        out[f"robust_level_{mod}"] = round(v, 1)
+    return out
+
+
+def share(**params: object) -> None:
+    """Write this page's settings into the URL (with the dataset), so copying it shares the experiment.
+
+    Lists are written comma-separated; an empty or None value removes its parameter.
+    """
+    params = {"dataset": st.session_state.get("dataset_name", "av-digits"), **params}
+    for name, value in params.items():
+        text = ",".join(map(str, value)) if isinstance(value, (list, tuple)) else "" if value is None else str(value)
+        if text:
+            st.query_params[name] = text
+        elif name in st.query_params:
+            del st.query_params[name]
+
+
+def levels_param(levels: dict[str, float], kinds: dict[str, str] | None = None) -> str:
+    """``{"image": 0.4}`` -> ``"image=0.4"``; with kinds other than the default, ``"image:blur=0.4"``; zero levels left out."""
+    kinds = kinds or {}
+    return ",".join(
+        f"{m}{'' if kinds.get(m, DEFAULT_KIND[m]) == DEFAULT_KIND[m] else ':' + kinds[m]}={v:g}"
+        for m, v in levels.items()
+        if v > 0
+    )
+
+
 def share_settings(settings) -> None:
-    """Write the Train & compare settings into the URL, so copying it shares the experiment."""
-    st.query_params["dataset"] = st.session_state.get("dataset_name", "av-digits")
-    st.query_params["modalities"] = ",".join(settings.modalities)
-    st.query_params["fusion"] = settings.fusion
-    st.query_params["classifier"] = settings.classifier
-    levels = ",".join(f"{m}={v:g}" for m, v in settings.corruption.items() if v > 0)
-    if levels:
-        st.query_params["corrupt"] = levels
-    elif "corrupt" in st.query_params:
-        del st.query_params["corrupt"]
+    """Write the Train & compare settings into the URL."""
+    share(
+        modalities=settings.modalities,
+        fusion=settings.fusion,
+        classifier=settings.classifier,
+        seed=settings.seed,
+        corrupt=levels_param(settings.corruption),
+    )

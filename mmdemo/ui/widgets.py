@@ -15,7 +15,15 @@ from mmdemo.fusion import FUSIONS
 from mmdemo.ui.i18n import modality_name, t, table
 from mmdemo.viz import comparison_figure, confusion_matrix_figure
 
-__all__ = ["ModelSettings", "model_settings", "show_result", "show_comparison", "comparison_rows", "modality_name"]
+__all__ = [
+    "unless_set",
+    "ModelSettings",
+    "model_settings",
+    "show_result",
+    "show_comparison",
+    "comparison_rows",
+    "modality_name",
+]
 
 
 @dataclass
@@ -36,7 +44,7 @@ def model_settings(ds: MultimodalDataset, *, prefix: str = "train") -> ModelSett
     mods = st.multiselect(
         t("widgets.modalities"),
         ds.modalities,
-        default=_unless_set(f"{prefix}_modalities", ds.modalities),
+        default=unless_set(f"{prefix}_modalities", ds.modalities),
         format_func=modality_name,
         key=f"{prefix}_modalities",
     )
@@ -71,19 +79,19 @@ def model_settings(ds: MultimodalDataset, *, prefix: str = "train") -> ModelSett
     )
     c, d = st.columns(2)
     test_size = c.slider(t("widgets.test_size"), 0.1, 0.5, 0.25, 0.05, key=f"{prefix}_test_size")
-    seed = int(d.number_input(t("widgets.seed"), 0, 9999, 0, key=f"{prefix}_seed"))
+    seed = int(d.number_input(t("widgets.seed"), 0, 9999, unless_set(f"{prefix}_seed", 0), key=f"{prefix}_seed"))
     corruption = {}
     with st.expander(t("widgets.corrupt_expander")):
         st.caption(t("widgets.corrupt_caption"))
         for m in mods:
             key = f"{prefix}_corrupt_{m}"
             corruption[m] = st.slider(
-                t("widgets.corruption", modality=modality_name(m)), 0.0, 1.0, _unless_set(key, 0.0), 0.1, key=key
+                t("widgets.corruption", modality=modality_name(m)), 0.0, 1.0, unless_set(key, 0.0), 0.1, key=key
             )
     return ModelSettings(mods, features, fusion, classifier, test_size, seed, corruption)
 
 
-def _unless_set(key: str, default):
+def unless_set(key: str, default):
     """A widget's default, or None when the session (e.g. a shared link) has already set its value."""
     return None if key in st.session_state else default
 

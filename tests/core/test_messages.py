@@ -69,7 +69,11 @@ def test_one_key_one_template():
             if isinstance(node, ast.Call) and len(node.args) >= 2:
                 name = getattr(node.func, "id", getattr(node.func, "attr", None))
                 key, template = node.args[:2]
-                if name in ERRORS | {"Message"} and isinstance(key, ast.Constant) and isinstance(template, ast.Constant):
+                if (
+                    name in ERRORS | {"Message"}
+                    and isinstance(key, ast.Constant)
+                    and isinstance(template, ast.Constant)
+                ):
                     assert seen.setdefault(key.value, template.value) == template.value, f"{key.value} has two texts"
     assert seen == message_templates()
 
