@@ -54,3 +54,36 @@ def test_a_shared_link_opens_the_same_experiment(page, app_url):
     caption = page.get_by_text(re.compile("xor-shapes: image, audio · fusion tensor · knn")).first
     caption.wait_for()
     assert no_exception(page)
+
+
+def test_a_robustness_link_opens_the_same_lab_and_the_url_follows_it(page, app_url):
+    from urllib.parse import parse_qs, urlparse
+
+    linked = {
+        "dataset": "xor-shapes",
+        "fusions": "early,tensor",
+        "classifier": "knn",
+        "seed": "3",
+        "test_corrupt": "image:blur=0.6,audio=0.3",
+        "curve": "audio",
+        "where": "test",
+        "lang": "zh",
+    }
+    open_page(page, f"{app_url}/Robustness_lab?" + "&".join(f"{k}={v}" for k, v in linked.items()))
+    page.wait_for_function("() => /[\\u4e00-\\u9fff]/.test(document.querySelector('h1').innerText)", timeout=60_000)
+    page.locator("[data-testid='stPlotlyChart']").first.wait_for(timeout=180_000)
+    wait_idle(page)
+    assert no_exception(page) and page.locator("[data-testid='stAlertContentWarning']").count() == 0
+
+    def url() -> dict[str, str]:
+        return {k: v[-1] for k, v in parse_qs(urlparse(page.url).query).items()}
+
+    assert url() == linked  # written back from the widgets the link set: the same lesson
+    chosen = page.locator("[data-testid='stMultiSelect']").first.inner_text().split()
+    assert "early" in chosen and "tensor" in chosen and "late" not in chosen, chosen
+    sliders = page.locator("[data-testid='stSlider'] input[type=range]")
+    assert [float(sliders.nth(i).input_value()) for i in range(sliders.count())] == [0.6, 0.3]
+    sliders.nth(1).focus()
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function("() => decodeURIComponent(location.search).includes('audio=0.4')", timeout=60_000)
+    assert url()["test_corrupt"] == "image:blur=0.6,audio=0.4"
