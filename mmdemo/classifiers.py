@@ -43,4 +43,9 @@ def make_classifier(name: str, *, random_state: int = 0) -> ClassifierMixin:
         return KNeighborsClassifier(n_neighbors=5)
     if name == "mlp":
         return MLPClassifier(hidden_layer_sizes=(128,), max_iter=400, early_stopping=True, random_state=random_state)
-    raise ParameterError(f"Unknown classifier {name!r}; use one of {', '.join(CLASSIFIERS)}.")
+    raise ParameterError(
+        "classifiers.unknown",
+        "Unknown classifier {name!r}; use one of {accepted}.",
+        name=name,
+        accepted=list(CLASSIFIERS),
+    )

@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 
 from mmdemo.datasets.base import MODALITIES, MultimodalDataset
-from mmdemo.errors import ParameterError
+from mmdemo.errors import Message, ParameterError, modality_word
 
 __all__ = [
     "CORRUPTIONS",
@@ -62,20 +62,31 @@ def _kinds_line() -> str:
 def _check_level(level: float) -> float:
     level = float(level)
     if not 0.0 <= level <= 1.0:
-        raise ParameterError(f"A corruption level must be between 0 and 1; got {level}.")
+        raise ParameterError(
+            "corrupt.bad_level", "A corruption level must be between 0 and 1; got {level}.", level=level
+        )
     return level
 
 
 def _check_modality(modality: str) -> str:
     if modality not in CORRUPTIONS:
-        raise ParameterError(f"Cannot corrupt {modality!r}; use one of {', '.join(MODALITIES)}.")
+        raise ParameterError(
+            "corrupt.unknown_modality",
+            "Cannot corrupt {modality!r}; use one of {accepted}.",
+            modality=modality,
+            accepted=", ".join(MODALITIES),  # names to type, not to translate
+        )
     return modality
 
 
 def _known_kind(modality: str, kind: str) -> str:
     if kind not in CORRUPTIONS[modality]:
         raise ParameterError(
-            f"Unknown {modality} corruption {kind!r}; {modality} kinds are {', '.join(CORRUPTIONS[modality])}."
+            "corrupt.unknown_kind",
+            "Unknown {modality} corruption {kind!r}; {modality} kinds are {kinds}.",
+            modality=modality_word(modality),
+            kind=kind,
+            kinds=list(CORRUPTIONS[modality]),
         )
     return kind
 
@@ -85,8 +96,10 @@ def _check_kind(modality: str, kind: str | None) -> str:
     kind = _known_kind(modality, DEFAULT_KIND[modality] if kind is None else kind)
     if kind == "missing":
         raise ParameterError(
-            f"'missing' removes whole samples, so it applies to a dataset: "
-            f"corrupt_dataset(ds, {{'{modality}:missing': level}})."
+            "corrupt.missing_needs_dataset",
+            "'missing' removes whole samples, so it applies to a dataset: "
+            "corrupt_dataset(ds, {{'{modality}:missing': level}}).",
+            modality=modality,
         )
     return kind
 
@@ -396,7 +409,13 @@ def _rows(rows: Sequence[int] | np.ndarray | None, n: int) -> np.ndarray:
         return np.arange(n)
     idx = np.unique(np.asarray(rows, dtype=int))
     if len(idx) and (idx[0] < 0 or idx[-1] >= n):
-        raise ParameterError(f"Rows to corrupt must be indices from 0 to {n - 1}; got {idx[0]} to {idx[-1]}.")
+        raise ParameterError(
+            "corrupt.bad_rows",
+            "Rows to corrupt must be indices from 0 to {last}; got {first_given} to {last_given}.",
+            last=n - 1,
+            first_given=int(idx[0]),
+            last_given=int(idx[-1]),
+        )
     return idx
 
 
@@ -485,24 +504,30 @@ def parse_corruption(spec: str) -> dict[str, float]:
     out: dict[str, float] = {}
     for part in filter(None, (p.strip() for p in spec.split(","))):
         key, sep, value = (s.strip() for s in part.partition("="))
-        problem = "" if sep else "no '='. "
+        problem: Message | str | None = None if sep else Message("corrupt.no_equals", "no '='.")
         try:
             level = float(value)
         except ValueError:
             level = -1.0
         if sep and not 0.0 <= level <= 1.0:
-            problem = f"the level {value!r} is not a number between 0 and 1. "
-        if sep and not problem:
+            problem = Message(
+                "corrupt.level_not_number", "the level {value!r} is not a number between 0 and 1.", value=value
+            )
+        if sep and problem is None:
             try:
                 mod, kind = _split_key(key)
             except ParameterError as e:
-                problem = f"{e} "
+                problem = e.message
             else:
                 key = f"{mod}:{kind}" if ":" in key else mod
-        if problem:
+        if problem is not None:
             raise ParameterError(
-                f"Bad corruption {part!r}: {problem}Write MODALITY=LEVEL or MODALITY:KIND=LEVEL with a level "
-                f"between 0 and 1, e.g. image=0.5 or image:blur=0.5; kinds: {_kinds_line()}."
+                "corrupt.bad_spec",
+                "Bad corruption {part!r}: {problem} Write MODALITY=LEVEL or MODALITY:KIND=LEVEL with a level "
+                "between 0 and 1, e.g. image=0.5 or image:blur=0.5; kinds: {kinds}.",
+                part=part,
+                problem=problem,
+                kinds=_kinds_line(),
             )
         out[key] = level
     return out

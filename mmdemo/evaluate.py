@@ -15,7 +15,7 @@ from threadpoolctl import threadpool_limits
 from mmdemo.classifiers import make_classifier
 from mmdemo.datasets.base import MultimodalDataset
 from mmdemo.errors import DatasetError, ParameterError
-from mmdemo.fusion import FUSIONS
+from mmdemo.fusion import FUSIONS, check_fusion
 from mmdemo.model import FeatureCache, MultimodalModel
 from mmdemo.parallel import run_tasks
 
@@ -80,24 +80,43 @@ def split_indices(
     mmdemo.errors.DatasetError: Every class needs at least 2 samples (one to train on, one to test); dog has only 1: add samples to it.
     """
     if not 0.05 <= test_size <= 0.9:
-        raise ParameterError(f"test size must be between 0.05 and 0.9; got {test_size}.")
+        raise ParameterError(
+            "evaluate.bad_test_size", "test size must be between 0.05 and 0.9; got {test_size}.", test_size=test_size
+        )
     y = np.asarray(y)
     counts = np.bincount(y)
     present = counts[counts > 0]
     names = list(class_names) if class_names is not None else [str(c) for c in range(len(counts))]
-    if len(present) < 2:
-        only = f"; the data has only {names[int(np.argmax(counts))]}" if len(present) == 1 else ""
-        raise DatasetError(f"Training needs at least two classes with samples{only}.")
-    if present.min() < 2:
-        small = [f"{names[c]} has only 1" for c in np.flatnonzero(counts == 1)]
+    if len(present) == 1:
         raise DatasetError(
+            "evaluate.one_class",
+            "Training needs at least two classes with samples; the data has only {name}.",
+            name=names[int(np.argmax(counts))],
+        )
+    if len(present) < 2:
+        raise DatasetError("evaluate.no_classes", "Training needs at least two classes with samples.")
+    if present.min() < 2:
+        small = [names[c] for c in np.flatnonzero(counts == 1)]
+        if len(small) == 1:
+            raise DatasetError(
+                "evaluate.too_few_in_class",
+                "Every class needs at least 2 samples (one to train on, one to test); "
+                "{name} has only 1: add samples to it.",
+                name=small[0],
+            )
+        raise DatasetError(
+            "evaluate.too_few_per_class",
             "Every class needs at least 2 samples (one to train on, one to test); "
-            f"{', '.join(small[:3])}{' …' if len(small) > 3 else ''}: add samples to {'it' if len(small) == 1 else 'them'}."
+            "{classes} have only 1 each: add samples to them.",
+            classes=small[:3] + (["…"] if len(small) > 3 else []),
         )
     n_test = max(int(round(test_size * len(y))), len(present))
     if len(y) - n_test < len(present):
         raise DatasetError(
-            f"{len(y)} samples are too few to split into training and test sets for {len(present)} classes."
+            "evaluate.too_few_to_split",
+            "{n_samples} samples are too few to split into training and test sets for {n_classes} classes.",
+            n_samples=len(y),
+            n_classes=len(present),
         )
     idx = np.arange(len(y))
     tr, te = train_test_split(idx, test_size=n_test, stratify=y, random_state=seed)
@@ -260,9 +279,8 @@ def _featurized_model(dataset, modalities, features, fusion, classifier, seed) -
     """An unfitted model with its settings checked (the featurizers are fitted by ``dataset_matrix``)."""
     dataset.require_modalities(modalities)
     make_classifier(classifier)  # checks the name before any work
-    unknown = [f for f in ([fusion] if len(modalities) > 1 else []) if f not in FUSIONS]
-    if unknown:
-        raise ParameterError(f"Unknown fusion {unknown[0]!r}; use one of {', '.join(FUSIONS)}.")
+    if len(modalities) > 1:
+        check_fusion(fusion)
     return MultimodalModel(modalities, features=features, fusion=fusion, classifier=classifier, random_state=seed)
 
 
@@ -281,7 +299,11 @@ def cross_validate(
     """Stratified k-fold accuracy: mean, standard deviation and the score of each fold (fits on ``backend``)."""
     modalities = list(modalities or dataset.modalities)
     if np.bincount(dataset.y).min() < n_splits:
-        raise DatasetError(f"{n_splits}-fold cross-validation needs at least {n_splits} samples in every class.")
+        raise DatasetError(
+            "evaluate.too_few_for_cv",
+            "{n_splits}-fold cross-validation needs at least {n_splits} samples in every class.",
+            n_splits=n_splits,
+        )
     folds = StratifiedKFold(n_splits=n_splits, shuffle=True, random_state=seed)
     cache: FeatureCache = feature_cache if feature_cache is not None else {}
     tasks = []
@@ -333,7 +355,11 @@ def missing_modality_report(
 
     modalities = dataset.modalities
     if len(modalities) < 2:
-        raise DatasetError(f"Dataset {dataset.name!r} has one modality only: nothing can go missing.")
+        raise DatasetError(
+            "evaluate.one_modality",
+            "Dataset {name!r} has one modality only: nothing can go missing.",
+            name=dataset.name,
+        )
     fusions = list(fusions or FUSIONS)
     strategies = [check_missing_strategy(s) for s in (strategies or MISSING_STRATEGIES)]
     train, test = split_indices(dataset.y, test_size=test_size, seed=seed, class_names=dataset.class_names)

@@ -129,7 +129,9 @@ def interaction_lesson(
     """
     mods = tuple(modalities or dataset.modalities)
     if len(mods) != 2 or len(dataset.class_names) != 2:
-        raise DatasetError("The ⊕ vs ⊗ lesson needs two modalities and two classes, as in xor-shapes.")
+        raise DatasetError(
+            "interactions.needs_two_by_two", "The ⊕ vs ⊗ lesson needs two modalities and two classes, as in xor-shapes."
+        )
     cache: FeatureCache = feature_cache if feature_cache is not None else {}
     results = compare(
         dataset,

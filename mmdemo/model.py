@@ -13,9 +13,9 @@ from threadpoolctl import threadpool_limits
 
 from mmdemo.classifiers import make_classifier
 from mmdemo.datasets.base import MultimodalDataset
-from mmdemo.errors import InputError, ParameterError
+from mmdemo.errors import InputError, Message, ParameterError, modality_word
 from mmdemo.features import DEFAULT_FEATURES, make_features, prepare_audio, prepare_image
-from mmdemo.fusion import FUSIONS, make_fusion_model
+from mmdemo.fusion import check_fusion, make_fusion_model
 from mmdemo.io import check_text
 
 __all__ = ["MultimodalModel", "FeatureCache", "featurize_dataset", "modality_features"]
@@ -186,9 +186,9 @@ class MultimodalModel:
         regressions). Both may be skipped when only the fused score matters.
         """
         if not self.modalities:
-            raise ParameterError("Choose at least one modality.")
-        if self.fusion != "single" and self.fusion not in FUSIONS:
-            raise ParameterError(f"Unknown fusion {self.fusion!r}; use one of {', '.join(FUSIONS)}.")
+            raise ParameterError("model.no_modality", "Choose at least one modality.")
+        if self.fusion != "single":
+            check_fusion(self.fusion)
         dataset.require_modalities(self.modalities)
         make_classifier(self.classifier)  # validates the name before any work
         idx = np.arange(dataset.n_samples) if indices is None else np.asarray(indices, dtype=int)
@@ -297,7 +297,11 @@ class MultimodalModel:
                 else:
                     train_values = [values[i] for i in train_idx if values[i] is not None]
                     if not train_values:
-                        raise InputError(f"No {m} samples in the training rows; add some or leave {m} out.")
+                        raise InputError(
+                            "model.no_training_samples",
+                            "No {modality} samples in the training rows; add some or leave {modality} out.",
+                            modality=modality_word(m),
+                        )
                     feat.fit(train_values)
                     F = modality_features(feat, values)
                     if feature_cache is not None:
@@ -333,7 +337,12 @@ class MultimodalModel:
         empty = np.flatnonzero(~present.any(axis=1))
         if len(empty):
             rows = ", ".join(str(i) for i in empty[:5]) + (" …" if len(empty) > 5 else "")
-            raise InputError(f"Sample(s) {rows} have none of {', '.join(self.modalities)}: give at least one.")
+            raise InputError(
+                "model.empty_samples",
+                "Sample(s) {rows} have none of {modalities}: give at least one.",
+                rows=rows,
+                modalities=[modality_word(m) for m in self.modalities],
+            )
         est = self.estimator_
         if missing != "fusion default" and not present.all():
             piece = self._missing_piece(missing)
@@ -350,8 +359,10 @@ class MultimodalModel:
         piece = getattr(self, "missing_", {}).get(missing)
         if piece is None:
             raise ParameterError(
-                f"This model has no {missing!r} strategy: it was trained with fit_missing=False "
-                "(or by an older mmdemo). Retrain it, or use 'fusion default'."
+                "model.no_missing_strategy",
+                "This model has no {strategy!r} strategy: it was trained with fit_missing=False "
+                "(or by an older mmdemo). Retrain it, or use 'fusion default'.",
+                strategy=missing,
             )
         return piece
 
@@ -361,10 +372,12 @@ class MultimodalModel:
 
     @property
     def missing_strategy(self) -> str:
-        """How the fused model treats a missing modality, in words."""
+        """How the fused model treats a missing modality, in words (a `Message`)."""
         est = self.estimator_
         fusion = getattr(est, "named_steps", {}).get("fusion", est)
-        return getattr(fusion, "missing_strategy", "not applicable (one modality)")
+        return getattr(fusion, "missing_strategy", None) or Message(
+            "model.one_modality_strategy", "not applicable (one modality)"
+        )
 
     def predict_sample(
         self,
@@ -391,7 +404,11 @@ class MultimodalModel:
         given = {"image": image, "audio": audio, "text": text}
         ignored = [m for m, v in given.items() if v is not None and m not in self.modalities]
         if not values:
-            raise InputError(f"Give at least one of: {', '.join(self.modalities)} (this model uses only those).")
+            raise InputError(
+                "model.no_input",
+                "Give at least one of: {modalities} (this model uses only those).",
+                modalities=[modality_word(m) for m in self.modalities],
+            )
         X = self.transform_raw({m: [values.get(m)] for m in self.modalities})
         proba = self._proba(X, missing=missing)[0]
         per_modality = {}
@@ -413,10 +430,9 @@ class MultimodalModel:
     def _describe_missing(self, missing: str, present: list[str]) -> str:
         """``"<strategy>: <what it did>"`` for a sample with the modalities ``present``."""
         if len(present) == len(self.modalities):
-            return "none (all modalities given)"
-        if missing == "fusion default":
-            return f"fusion default: {self.missing_strategy}"
-        return f"{missing}: {self._missing_piece(missing).describe(present)}"
+            return Message("model.all_given", "none (all modalities given)")
+        did = self.missing_strategy if missing == "fusion default" else self._missing_piece(missing).describe(present)
+        return Message("model.strategy_did", "{strategy}: {what}", strategy=missing, what=did)
 
     # ------------------------------------------------------------- persistence
     def save(self, path: str | Path) -> Path:
@@ -449,7 +465,9 @@ class MultimodalModel:
             if m == "audio":
                 v = prepare_audio(np.asarray(v[0]), sr=int(v[1]), target_sr=self.sample_rate_)
                 if len(v) == 0:
-                    raise InputError("The recording is empty after trimming silence; speak a little longer.")
+                    raise InputError(
+                        "model.empty_recording", "The recording is empty after trimming silence; speak a little longer."
+                    )
             elif m == "text":
                 v = check_text(str(v))
             out[m] = v
@@ -472,24 +490,41 @@ class MultimodalModel:
         import skops.io as sio
 
         kw = {"data": source} if isinstance(source, (bytes, bytearray)) else {"file": source}
-        label = "the model file" if "data" in kw else str(source)
+        label = Message("model.the_model_file", "the model file") if "data" in kw else str(source)
         if "file" in kw and not Path(source).is_file():
-            raise InputError(f"{label}: no such file; give the path of a .skops model saved by mmdemo.")
+            raise InputError(
+                "model.no_such_file",
+                "{label}: no such file; give the path of a .skops model saved by mmdemo.",
+                label=label,
+            )
         try:
             untrusted = sio.get_untrusted_types(**kw)
         except Exception as exc:  # skops raises zip/json errors of many kinds on garbage
-            raise InputError(f"{label}: not a skops model file mmdemo can read ({type(exc).__name__}).") from None
+            raise InputError(
+                "model.not_skops",
+                "{label}: not a skops model file mmdemo can read ({exc_type}).",
+                label=label,
+                exc_type=type(exc).__name__,
+            ) from None
         refused = [t for t in untrusted if not t.startswith(_TRUSTED_PREFIXES)]
         if refused:
             raise InputError(
-                f"{label}: refused, it contains types outside scikit-learn/NumPy/mmdemo: {', '.join(refused[:3])}."
+                "model.untrusted_types",
+                "{label}: refused, it contains types outside scikit-learn/NumPy/mmdemo: {types}.",
+                label=label,
+                types=refused[:3],
             )
         try:
             state = sio.loads(source, trusted=untrusted) if "data" in kw else sio.load(source, trusted=untrusted)
         except Exception as exc:
-            raise InputError(f"{label}: the model file is damaged ({type(exc).__name__}).") from None
+            raise InputError(
+                "model.damaged",
+                "{label}: the model file is damaged ({exc_type}).",
+                label=label,
+                exc_type=type(exc).__name__,
+            ) from None
         if not isinstance(state, dict) or "estimator_" not in state:
-            raise InputError(f"{label}: this skops file does not hold an mmdemo model.")
+            raise InputError("model.not_mmdemo", "{label}: this skops file does not hold an mmdemo model.", label=label)
         model = cls.__new__(cls)
         model.__dict__.update(state)
         return model

@@ -44,22 +44,36 @@ def backend_setting(backend: str | None = None) -> str:
     """
     name = (backend or os.environ.get("MMDEMO_BACKEND") or "sequential").strip().lower()
     if name not in BACKENDS:
-        raise ParameterError(f"Unknown backend {name!r}; use one of {', '.join(BACKENDS)} (MMDEMO_BACKEND).")
+        raise ParameterError(
+            "parallel.unknown_backend",
+            "Unknown backend {name!r}; use one of {accepted} (MMDEMO_BACKEND).",
+            name=name,
+            accepted=list(BACKENDS),
+        )
     return name
 
 
 def _dask_client():
     address = os.environ.get("MMDEMO_DASK_SCHEDULER", "").strip()
     if not address:
-        raise ParameterError("The dask backend needs MMDEMO_DASK_SCHEDULER, e.g. tcp://10.0.0.5:8786.")
+        raise ParameterError(
+            "parallel.no_scheduler", "The dask backend needs MMDEMO_DASK_SCHEDULER, e.g. tcp://10.0.0.5:8786."
+        )
     try:
         from distributed import Client
     except ImportError as exc:
-        raise ParameterError('The dask backend needs Dask: pip install "dask[distributed]".') from exc
+        raise ParameterError(
+            "parallel.no_dask", 'The dask backend needs Dask: pip install "dask[distributed]".'
+        ) from exc
     try:
         return Client(address, timeout="10s", set_as_default=False)
     except OSError as exc:
-        raise ParameterError(f"Cannot reach the Dask scheduler at {address}: {exc}") from exc
+        raise ParameterError(
+            "parallel.unreachable",
+            "Cannot reach the Dask scheduler at {address}: {error}",
+            address=address,
+            error=str(exc),
+        ) from exc
 
 
 def run_tasks(fn: Callable[..., Any], tasks: Sequence[tuple], *, backend: str | None = None) -> Iterator[Any]:

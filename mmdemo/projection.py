@@ -37,12 +37,24 @@ def project(X: np.ndarray, *, method: str = "pca", n_components: int = 2, seed: 
     (30, 2)
     """
     if method not in PROJECTIONS:
-        raise ParameterError(f"Unknown projection {method!r}; use one of {', '.join(PROJECTIONS)}.")
+        raise ParameterError(
+            "projection.unknown",
+            "Unknown projection {method!r}; use one of {accepted}.",
+            method=method,
+            accepted=list(PROJECTIONS),
+        )
     if n_components not in (2, 3):
-        raise ParameterError(f"Projections are 2-D or 3-D; got {n_components}.")
+        raise ParameterError(
+            "projection.bad_dimensions", "Projections are 2-D or 3-D; got {n_components}.", n_components=n_components
+        )
     X = np.asarray(X, dtype=np.float64)
     if len(X) < n_components + 1:
-        raise ParameterError(f"A projection needs at least {n_components + 1} samples; got {len(X)}.")
+        raise ParameterError(
+            "projection.too_few_samples",
+            "A projection needs at least {needed} samples; got {n_samples}.",
+            needed=n_components + 1,
+            n_samples=len(X),
+        )
     col_mean = np.nan_to_num(np.nanmean(np.where(np.isnan(X).all(axis=0), 0.0, X), axis=0))
     X = np.where(np.isnan(X), col_mean, X)
     Z = StandardScaler().fit_transform(X)
@@ -75,4 +87,6 @@ def fused_view(X: np.ndarray, blocks: dict[str, tuple[int, int]], *, fusion: str
         return EarlyFusion(blocks=blocks).fit_transform(X)
     if fusion == "tensor":
         return TensorFusion(blocks=blocks).fit_transform(X)
-    raise ParameterError(f"Unknown fused view {fusion!r}; use early or tensor.")
+    raise ParameterError(
+        "projection.unknown_fused_view", "Unknown fused view {fusion!r}; use early or tensor.", fusion=fusion
+    )

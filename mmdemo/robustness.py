@@ -22,7 +22,7 @@ import numpy as np
 
 from mmdemo.corrupt import DEFAULT_KIND, corrupt_dataset
 from mmdemo.datasets.base import MultimodalDataset
-from mmdemo.errors import ParameterError
+from mmdemo.errors import ParameterError, modality_word
 from mmdemo.evaluate import split_indices
 from mmdemo.fusion import FUSIONS
 from mmdemo.model import FeatureCache, MultimodalModel, modality_features
@@ -66,7 +66,7 @@ def normalised_auc(levels: Sequence[float], accuracy: Sequence[float]) -> float:
     """
     x, a = np.asarray(levels, dtype=float), np.asarray(accuracy, dtype=float)
     if len(x) < 2 or x[-1] <= x[0]:
-        raise ParameterError("A curve needs at least two increasing corruption levels.")
+        raise ParameterError("robustness.too_few_levels", "A curve needs at least two increasing corruption levels.")
     return float(np.sum((a[1:] + a[:-1]) / 2 * np.diff(x)) / (x[-1] - x[0]))
 
 
@@ -182,11 +182,18 @@ class RobustnessLab:
     def fit(self, *, feature_cache: FeatureCache | None = None, progress: Progress | None = None) -> RobustnessLab:
         """Split, then fit every fusion method and the per-modality models on the clean training rows."""
         if len(self.modalities) < 2:
-            raise ParameterError("Robustness of fusion needs at least two modalities.")
+            raise ParameterError("robustness.one_modality", "Robustness of fusion needs at least two modalities.")
         unknown = [f for f in self.fusions if f not in FUSIONS]
-        if unknown or not self.fusions:
+        if not self.fusions:
             raise ParameterError(
-                f"Choose fusion methods among {', '.join(FUSIONS)}; got {', '.join(unknown) or 'none'}."
+                "robustness.no_fusion", "Choose fusion methods among {accepted}; got none.", accepted=list(FUSIONS)
+            )
+        if unknown:
+            raise ParameterError(
+                "robustness.unknown_fusions",
+                "Choose fusion methods among {accepted}; got {fusions}.",
+                accepted=list(FUSIONS),
+                fusions=unknown,
             )
         ds = self.dataset
         self.train_, self.test_ = split_indices(
@@ -317,7 +324,12 @@ def _corrupted_modalities(corrupted: str, modalities: Sequence[str]) -> list[str
     if corrupted == "all":
         return list(modalities)
     if corrupted not in modalities:
-        raise ParameterError(f"Cannot corrupt {corrupted!r}: choose one of {', '.join(modalities)} or 'all'.")
+        raise ParameterError(
+            "robustness.cannot_corrupt",
+            "Cannot corrupt {modality!r}: choose one of {modalities} or 'all'.",
+            modality=corrupted,
+            modalities=[modality_word(m) for m in modalities],
+        )
     return [corrupted]
 
 
@@ -352,7 +364,12 @@ def robustness_curves(
     True
     """
     if where not in WHERE:
-        raise ParameterError(f"Unknown place {where!r} to corrupt; use one of {', '.join(WHERE)}.")
+        raise ParameterError(
+            "robustness.unknown_where",
+            "Unknown place {where!r} to corrupt; use one of {accepted}.",
+            where=where,
+            accepted=list(WHERE),
+        )
     modalities = list(modalities or dataset.modalities)
     mods = _corrupted_modalities(corrupted, modalities)
     if (
@@ -361,8 +378,9 @@ def robustness_curves(
         and any(corruption_spec([m], 1, kinds).popitem()[0].endswith(":missing") for m in mods)
     ):
         raise ParameterError(
+            "robustness.all_missing_in_training",
             "With every training sample missing a modality there is nothing to learn it from: "
-            "keep 'missing' at training time below level 1 (e.g. up to 0.9)."
+            "keep 'missing' at training time below level 1 (e.g. up to 0.9).",
         )
     options = dict(
         modalities=modalities, fusions=fusions, classifier=classifier, features=features, test_size=test_size, seed=seed

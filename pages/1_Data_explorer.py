@@ -5,7 +5,7 @@ import streamlit as st
 
 from mmdemo.features import mel_spectrogram_db
 from mmdemo.features.audio import HOP
-from mmdemo.ui.i18n import catalogue, t
+from mmdemo.ui.i18n import catalogue, say, t
 from mmdemo.ui.page import guard, pairing_note, setup_page
 from mmdemo.viz import image_grid_figure, spectrogram_figure, waveform_figure
 
@@ -13,9 +13,9 @@ ds = setup_page(t("explorer.title"), "🔎", intro=t("explorer.intro"))
 if ds is None:
     st.stop()
 
-# A bundled dataset's description is translated; one the user built or imported is shown as written.
+# A bundled dataset's description is translated; so is the one mmdemo wrote for a dataset the user built or imported.
 description_key = f"explorer.description.{ds.name}"
-st.markdown(t(description_key) if catalogue("en").get(description_key) == ds.description else ds.description)
+st.markdown(t(description_key) if catalogue("en").get(description_key) == ds.description else say(ds.description))
 st.caption(pairing_note(ds))
 
 with guard():

@@ -4,7 +4,7 @@ import streamlit as st
 
 from mmdemo.crossmodal import MISSING_STRATEGIES
 from mmdemo.ui.crossmodal import modality_list, modality_name
-from mmdemo.ui.i18n import t, table
+from mmdemo.ui.i18n import say, t, table
 from mmdemo.ui.inputs import audio_input, image_input, text_input
 from mmdemo.ui.models import active_model, describe, usable_strategy
 from mmdemo.ui.page import guard, setup_page
@@ -64,7 +64,7 @@ with guard():
         missing = usable_strategy(missing, model)
     out = model.predict_sample(**given, missing=missing)
     st.subheader(t("try.prediction", label=out["label"]))
-    st.caption(t("try.strategy_caption", strategy=out["missing_strategy"], used=modality_list(out["used"])))
+    st.caption(t("try.strategy_caption", strategy=say(out["missing_strategy"]), used=modality_list(out["used"])))
     panels = [("fused", out["probabilities"])] + list(out["per_modality"].items())
     cols = st.columns(len(panels))
     for col, (name, proba) in zip(cols, panels):

@@ -8,10 +8,10 @@ import numpy as np
 from threadpoolctl import threadpool_limits
 
 from mmdemo.crossmodal.retrieval import cosine_similarity_matrix, retrieval_report
-from mmdemo.crossmodal.spaces import SHARED_SPACES, make_shared_space
+from mmdemo.crossmodal.spaces import check_shared_space, make_shared_space
 from mmdemo.crossmodal.transfer import transfer_accuracy
 from mmdemo.datasets.base import MODALITIES, MultimodalDataset
-from mmdemo.errors import DatasetError, ParameterError
+from mmdemo.errors import DatasetError, ParameterError, modality_word
 from mmdemo.evaluate import split_indices
 from mmdemo.model import FeatureCache, MultimodalModel
 
@@ -115,15 +115,28 @@ def _rounded(value):
 
 
 def _check_pair(dataset: MultimodalDataset, query: str, target: str, method: str) -> None:
-    for role, modality in (("query", query), ("target", target)):
-        if modality not in MODALITIES:
-            raise ParameterError(f"Unknown {role} modality {modality!r}; use one of {', '.join(MODALITIES)}.")
+    accepted = [modality_word(m) for m in MODALITIES]
+    if query not in MODALITIES:
+        raise ParameterError(
+            "crossmodal.unknown_query",
+            "Unknown query modality {modality!r}; use one of {accepted}.",
+            modality=query,
+            accepted=accepted,
+        )
+    if target not in MODALITIES:
+        raise ParameterError(
+            "crossmodal.unknown_target",
+            "Unknown target modality {modality!r}; use one of {accepted}.",
+            modality=target,
+            accepted=accepted,
+        )
     if query == target:
         raise ParameterError(
-            f"Query and target are both {query}: a shared space links two different modalities; choose another target."
+            "crossmodal.same_modality",
+            "Query and target are both {modality}: a shared space links two different modalities; choose another target.",
+            modality=modality_word(query),
         )
-    if method not in SHARED_SPACES:
-        raise ParameterError(f"Unknown shared-space method {method!r}; use one of {', '.join(SHARED_SPACES)}.")
+    check_shared_space(method)
     dataset.require_modalities([query, target])
 
 
@@ -183,8 +196,14 @@ def shared_space_experiment(
     paired = np.flatnonzero(dataset.present(query) & dataset.present(target))
     if len(paired) < MIN_PAIRED_SAMPLES:
         raise DatasetError(
-            f"Only {len(paired)} samples of {dataset.name!r} have both {query} and {target}; "
-            f"the cross-modal lab needs at least {MIN_PAIRED_SAMPLES}: add samples that have both."
+            "crossmodal.too_few_paired",
+            "Only {n} samples of {dataset!r} have both {query} and {target}; "
+            "the cross-modal lab needs at least {needed}: add samples that have both.",
+            n=len(paired),
+            dataset=dataset.name,
+            query=modality_word(query),
+            target=modality_word(target),
+            needed=MIN_PAIRED_SAMPLES,
         )
     tr, te = split_indices(dataset.y[paired], test_size=test_size, seed=seed, class_names=dataset.class_names)
     train, test = paired[tr], paired[te]

@@ -30,7 +30,7 @@ from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from mmdemo.errors import ParameterError
+from mmdemo.errors import Message, ParameterError, modality_word
 from mmdemo.fusion import FUSIONS, EarlyFusion, make_fusion_model
 from mmdemo.fusion._blocks import Blocks, resolve_blocks
 
@@ -62,7 +62,12 @@ def check_missing_strategy(name: str) -> str:
     'fallback'
     """
     if name not in MISSING_STRATEGIES:
-        raise ParameterError(f"Unknown missing-modality strategy {name!r}; use one of {', '.join(MISSING_STRATEGIES)}.")
+        raise ParameterError(
+            "crossmodal.unknown_strategy",
+            "Unknown missing-modality strategy {name!r}; use one of {accepted}.",
+            name=name,
+            accepted=list(MISSING_STRATEGIES),
+        )
     return name
 
 
@@ -81,6 +86,18 @@ def present_modalities(X: np.ndarray, blocks: Blocks | Sequence[tuple[str, int, 
 
 def _joined(names: Sequence[str]) -> str:
     return "+".join(names)
+
+
+def _said(names: Sequence[str], key: str) -> Message | str:
+    """Modality names as one phrase: ``"image and text"`` (key ``"and"``) or ``"image+text"`` (``"plus"``)."""
+    words = [modality_word(n) for n in names]
+    out = words[0] if words else ""
+    for word in words[1:]:
+        if key == "and":
+            out = Message("crossmodal.and", "{a} and {b}", a=out, b=word)
+        else:
+            out = Message("crossmodal.plus", "{a}+{b}", a=out, b=word)
+    return out
 
 
 def _columns(blocks_: Sequence[tuple[str, int, int]], names: Sequence[str]) -> np.ndarray:
@@ -145,9 +162,11 @@ class _BlockImputer(TransformerMixin, BaseEstimator):
         """Hook: overwrite missing blocks of the mean-filled ``X`` in place."""
 
     def describe(self, present: Sequence[str]) -> str:
-        """What this imputer does for a sample that has only the modalities ``present``."""
+        """What this imputer does for a sample that has only the modalities ``present`` (a `Message`)."""
         missing = [n for n, _, _ in self.blocks_ if n not in present]
-        return f"{' and '.join(missing)} filled with {'its training mean' if len(missing) == 1 else 'their training means'}"
+        return Message(
+            "crossmodal.filled_with_mean", "{missing} filled with the training mean", missing=_said(missing, "and")
+        )
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -278,15 +297,33 @@ class SharedSpaceImputer(_BlockImputer):
                     X[rows, a:b] = reg.predict(X[rows][:, cols]).reshape(rows.sum(), b - a)
 
     def describe(self, present: Sequence[str]) -> str:
-        """What this imputer does for a sample that has only the modalities ``present``."""
+        """What this imputer does for a sample that has only the modalities ``present`` (a `Message`)."""
         missing = [n for n, _, _ in self.blocks_ if n not in present]
-        source = _joined([n for n, _, _ in self.blocks_ if n in present])
-        done = [m for m in missing if f"{source} -> {m}" in self.regressions_]
-        text = f"{' and '.join(done)} predicted from {source} through PLS" if done else ""
+        sources = [n for n, _, _ in self.blocks_ if n in present]
+        done = [m for m in missing if f"{_joined(sources)} -> {m}" in self.regressions_]
         rest = [m for m in missing if m not in done]
+        if done and rest:
+            return Message(
+                "crossmodal.predicted_and_filled",
+                "{predicted} predicted from {source} through PLS; {filled} filled with the training mean (no paired rows)",
+                predicted=_said(done, "and"),
+                source=_said(sources, "plus"),
+                filled=_said(rest, "and"),
+            )
+        if done:
+            return Message(
+                "crossmodal.predicted",
+                "{predicted} predicted from {source} through PLS",
+                predicted=_said(done, "and"),
+                source=_said(sources, "plus"),
+            )
         if rest:
-            text += ("; " if text else "") + f"{' and '.join(rest)} filled with the training mean (no paired rows)"
-        return text
+            return Message(
+                "crossmodal.filled_no_pairs",
+                "{filled} filled with the training mean (no paired rows)",
+                filled=_said(rest, "and"),
+            )
+        return ""
 
 
 class SubsetFallbackClassifier(ClassifierMixin, BaseEstimator):
@@ -418,7 +455,9 @@ class SubsetFallbackClassifier(ClassifierMixin, BaseEstimator):
     def describe(self, present: Sequence[str]) -> str:
         """Which model answers a sample that has only the modalities ``present``."""
         key = self.model_for(present)
-        return "class frequencies (no model for these modalities)" if key is None else f"{key} model"
+        if key is None:
+            return Message("crossmodal.class_frequencies", "class frequencies (no model for these modalities)")
+        return Message("crossmodal.subset_model", "{modalities} model", modalities=_said(key.split("+"), "plus"))
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

@@ -50,9 +50,16 @@ def cosine_similarity_matrix(Q: np.ndarray, T: np.ndarray) -> np.ndarray:
     """
     Q, T = np.asarray(Q, dtype=float), np.asarray(T, dtype=float)
     if Q.ndim != 2 or T.ndim != 2 or Q.shape[1] != T.shape[1]:
-        raise ParameterError(f"Queries and targets need one width; got shapes {Q.shape} and {T.shape}.")
+        raise ParameterError(
+            "crossmodal.width_mismatch",
+            "Queries and targets need one width; got shapes {query_shape} and {target_shape}.",
+            query_shape=str(Q.shape),
+            target_shape=str(T.shape),
+        )
     if np.isnan(Q).any() or np.isnan(T).any():
-        raise ParameterError("Queries and targets must be present: leave out the samples that lack a modality.")
+        raise ParameterError(
+            "crossmodal.absent_rows", "Queries and targets must be present: leave out the samples that lack a modality."
+        )
     return cosine_similarity(Q, T)
 
 
@@ -77,13 +84,18 @@ def _relevance(ranking: np.ndarray, query_labels, target_labels) -> np.ndarray:
     ranking = np.asarray(ranking, dtype=int)
     query_labels, target_labels = np.asarray(query_labels), np.asarray(target_labels)
     if ranking.ndim != 2 or len(ranking) != len(query_labels):
-        raise ParameterError(f"ranking has shape {ranking.shape} for {len(query_labels)} query labels.")
+        raise ParameterError(
+            "crossmodal.ranking_vs_labels",
+            "ranking has shape {shape} for {n_labels} query labels.",
+            shape=str(ranking.shape),
+            n_labels=len(query_labels),
+        )
     return target_labels[ranking] == query_labels[:, None]
 
 
 def _check_k(k: int, n_targets: int) -> int:
     if k < 1:
-        raise ParameterError(f"k must be at least 1; got {k}.")
+        raise ParameterError("crossmodal.bad_k", "k must be at least 1; got {k}.", k=k)
     return min(int(k), n_targets)
 
 
@@ -137,10 +149,15 @@ def _true_ranks(ranking: np.ndarray, true_target) -> np.ndarray:
     ranking = np.asarray(ranking, dtype=int)
     true_target = np.asarray(true_target, dtype=int)
     if ranking.ndim != 2 or len(ranking) != len(true_target):
-        raise ParameterError(f"ranking has shape {ranking.shape} for {len(true_target)} true targets.")
+        raise ParameterError(
+            "crossmodal.ranking_vs_targets",
+            "ranking has shape {shape} for {n_targets} true targets.",
+            shape=str(ranking.shape),
+            n_targets=len(true_target),
+        )
     found = ranking == true_target[:, None]
     if not found.any(axis=1).all():
-        raise ParameterError("Every true target must be one of the ranked targets.")
+        raise ParameterError("crossmodal.target_not_ranked", "Every true target must be one of the ranked targets.")
     return np.argmax(found, axis=1) + 1
 
 
@@ -220,11 +237,16 @@ def retrieval_report(Zq: np.ndarray, Zt: np.ndarray, yq, yt, *, paired: bool) ->
     yq, yt = np.asarray(yq), np.asarray(yt)
     if len(Zq) != len(Zt) or len(yq) != len(Zq) or len(yt) != len(Zt):
         raise ParameterError(
-            f"Queries and targets come in pairs: got {len(Zq)} queries, {len(Zt)} targets, "
-            f"{len(yq)} query labels and {len(yt)} target labels."
+            "crossmodal.unpaired",
+            "Queries and targets come in pairs: got {n_queries} queries, {n_targets} targets, "
+            "{n_query_labels} query labels and {n_target_labels} target labels.",
+            n_queries=len(Zq),
+            n_targets=len(Zt),
+            n_query_labels=len(yq),
+            n_target_labels=len(yt),
         )
     if len(Zq) == 0:
-        raise ParameterError("There are no queries to retrieve for.")
+        raise ParameterError("crossmodal.no_queries", "There are no queries to retrieve for.")
     ranking = rank_targets(Zq, Zt)
     own = np.arange(len(Zq))
     n_relevant = (yt[None, :] == yq[:, None]).sum(axis=1)

@@ -17,10 +17,10 @@ from sklearn.utils._param_validation import Interval
 from sklearn.utils.validation import check_is_fitted, validate_data
 from threadpoolctl import threadpool_limits
 
-from mmdemo.errors import ParameterError
+from mmdemo.errors import ParameterError, modality_word
 from mmdemo.fusion._blocks import Blocks, present_rows, resolve_blocks
 
-__all__ = ["SHARED_SPACES", "CCASpace", "KernelCCASpace", "PLSSpace", "make_shared_space"]
+__all__ = ["SHARED_SPACES", "CCASpace", "KernelCCASpace", "PLSSpace", "check_shared_space", "make_shared_space"]
 
 #: Shared-space method name -> one line a user sees (CLI --help, UI select box).
 SHARED_SPACES: dict[str, str] = {
@@ -82,15 +82,19 @@ class _SharedSpace(TransformerMixin, BaseEstimator):
         if self.blocks is None:
             if n_features < 2:
                 raise ParameterError(
-                    f"A shared space needs two views; X has {n_features} feature(s), too few to split in halves."
+                    "crossmodal.too_few_features",
+                    "A shared space needs two views; X has {n_features} feature(s), too few to split in halves.",
+                    n_features=n_features,
                 )
             half = n_features // 2
             return [("a", 0, half), ("b", half, n_features)]
         blocks = resolve_blocks(self.blocks, n_features)
         if len(blocks) != 2:
             raise ParameterError(
-                f"A shared space links exactly two modalities; blocks names {len(blocks)}: "
-                f"{', '.join(name for name, _, _ in blocks)}."
+                "crossmodal.not_two_blocks",
+                "A shared space links exactly two modalities; blocks names {n_blocks}: {names}.",
+                n_blocks=len(blocks),
+                names=[modality_word(name) for name, _, _ in blocks],
             )
         return blocks
 
@@ -123,8 +127,12 @@ class _SharedSpace(TransformerMixin, BaseEstimator):
         if n < _MIN_PAIRED_ROWS:
             a, b = self.modalities_
             raise ParameterError(
-                f"A shared space needs at least {_MIN_PAIRED_ROWS} samples with both {a} and {b}; "
-                f"got {n} sample{'' if n == 1 else 's'}."
+                "crossmodal.space_too_few_paired",
+                "A shared space needs at least {needed} samples with both {a} and {b}; got {n} sample(s).",
+                needed=_MIN_PAIRED_ROWS,
+                a=modality_word(a),
+                b=modality_word(b),
+                n=n,
             )
         rng = check_random_state(self.random_state)
         self.views_ = [self._fit_view(V[rows], rng) for V in views]
@@ -185,8 +193,13 @@ class _SharedSpace(TransformerMixin, BaseEstimator):
         check_is_fitted(self)
         X = validate_data(self, X, reset=False, ensure_all_finite="allow-nan", dtype=np.float64)
         if modality not in self.modalities_:
+            a, b = self.modalities_
             raise ParameterError(
-                f"This shared space links {' and '.join(self.modalities_)}; it cannot project {modality!r}."
+                "crossmodal.cannot_project",
+                "This shared space links {a} and {b}; it cannot project {modality!r}.",
+                a=modality_word(a),
+                b=modality_word(b),
+                modality=modality,
             )
         view = self.modalities_.index(modality)
         _, start, stop = self.blocks_[view]
@@ -380,6 +393,24 @@ class KernelCCASpace(_SharedSpace):
         return CCA(n_components=n_components, scale=False, max_iter=1000)
 
 
+def check_shared_space(method: str) -> str:
+    """Return ``method`` if it is one of `SHARED_SPACES`, else raise `ParameterError` naming them.
+
+    Examples
+    --------
+    >>> check_shared_space("pls")
+    'pls'
+    """
+    if method not in SHARED_SPACES:
+        raise ParameterError(
+            "crossmodal.unknown_space",
+            "Unknown shared-space method {method!r}; use one of {accepted}.",
+            method=method,
+            accepted=list(SHARED_SPACES),
+        )
+    return method
+
+
 def make_shared_space(
     method: str,
     blocks: Blocks,
@@ -396,8 +427,6 @@ def make_shared_space(
     'PLSSpace'
     """
     classes = {"cca": CCASpace, "pls": PLSSpace, "kcca": KernelCCASpace}
-    if method not in classes:
-        raise ParameterError(f"Unknown shared-space method {method!r}; use one of {', '.join(SHARED_SPACES)}.")
-    return classes[method](
+    return classes[check_shared_space(method)](
         blocks=dict(blocks), n_components=n_components, pca_components=pca_components, random_state=random_state
     )

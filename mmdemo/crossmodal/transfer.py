@@ -21,7 +21,7 @@ def _fit_and_score(
     """Fit standardise + ``classifier`` on the present rows of ``Z_train``; accuracy on each (Z, y) test pair."""
     rows = present_rows(Z_train)
     if len(np.unique(y_train[rows])) < 2:
-        raise DatasetError("Transfer needs training samples of at least two classes.")
+        raise DatasetError("crossmodal.transfer_one_class", "Transfer needs training samples of at least two classes.")
     model = make_fusion_model("single", make_classifier(classifier, random_state=seed), {"z": (0, Z_train.shape[1])})
     model.fit(Z_train[rows], y_train[rows])
     scores = []

@@ -39,5 +39,10 @@ def load_dataset(name: str) -> MultimodalDataset:
     ['agree', 'differ']
     """
     if name not in BUNDLED:
-        raise DatasetError(f"Unknown dataset {name!r}; bundled datasets are {', '.join(BUNDLED)}.")
+        raise DatasetError(
+            "datasets.unknown",
+            "Unknown dataset {name!r}; bundled datasets are {names}.",
+            name=name,
+            names=list(BUNDLED),
+        )
     return BUNDLED[name][0]()

@@ -17,7 +17,7 @@ import numpy as np
 
 from mmdemo.datasets.base import MODALITIES, MultimodalDataset
 from mmdemo.datasets.layout import MAX_FILES, MAX_TOTAL_BYTES, SampleFile, build_dataset, check_totals, plan_layout
-from mmdemo.errors import DatasetError, InputError
+from mmdemo.errors import DatasetError, InputError, Message
 from mmdemo.io import KINDS, MAX_FILE_BYTES, check_size, encode_audio, encode_image, sniff
 
 __all__ = ["MAX_COMPRESSION_RATIO", "load_zip", "export_zip"]
@@ -36,10 +36,12 @@ def _open(source: bytes | str | Path, label: str) -> zipfile.ZipFile:
     else:
         target = Path(source)
         if not target.is_file():
-            raise InputError(f"{label}: no such file; give a .zip holding one folder per class.")
+            raise InputError(
+                "archive.no_file", "{label}: no such file; give a .zip holding one folder per class.", label=label
+            )
         size = target.stat().st_size
     if size == 0:
-        raise InputError(f"{label}: the file is empty (0 bytes).")
+        raise InputError("archive.empty", "{label}: the file is empty (0 bytes).", label=label)
     try:
         return zipfile.ZipFile(target)
     except Exception:  # BadZipFile, EOFError, OSError, ValueError, struct errors on damaged archives
@@ -52,10 +54,14 @@ def _open(source: bytes | str | Path, label: str) -> zipfile.ZipFile:
     kind = sniff(head)
     if kind != "zip":
         raise InputError(
-            f"{label}: this is not a zip archive (it looks like {KINDS[kind].description}); "
-            "a .zip holding one folder per class is accepted."
+            "archive.not_zip",
+            "{label}: this is not a zip archive (it looks like {kind}); a .zip holding one folder per class is accepted.",
+            label=label,
+            kind=KINDS[kind].description,
         )
-    raise InputError(f"{label}: the zip archive is damaged or cut off; make it again and retry.")
+    raise InputError(
+        "archive.damaged", "{label}: the zip archive is damaged or cut off; make it again and retry.", label=label
+    )
 
 
 def _check_members(zf: zipfile.ZipFile, label: str) -> list[zipfile.ZipInfo]:
@@ -64,24 +70,49 @@ def _check_members(zf: zipfile.ZipFile, label: str) -> list[zipfile.ZipInfo]:
     check_totals(len(infos), 0, label)
     for info in infos:
         name = info.filename
-        where = f"{label}: the entry {name!r}"
         path = name.replace("\\", "/")
         if path.startswith("/") or re.match(r"^[A-Za-z]:", path):
-            raise InputError(f"{where} has an absolute path; refused (entries must stay inside the archive).")
+            raise InputError(
+                "archive.absolute_path",
+                "{label}: the entry {entry!r} has an absolute path; refused (entries must stay inside the archive).",
+                label=label,
+                entry=name,
+            )
         if ".." in path.split("/"):
-            raise InputError(f"{where} points outside the archive ('..'); refused, it could overwrite other files.")
+            raise InputError(
+                "archive.outside",
+                "{label}: the entry {entry!r} points outside the archive ('..'); refused, it could overwrite other files.",
+                label=label,
+                entry=name,
+            )
         if stat.S_ISLNK(info.external_attr >> 16):
-            raise InputError(f"{where} is a symbolic link; links are refused, put the file itself in the zip.")
+            raise InputError(
+                "archive.symlink",
+                "{label}: the entry {entry!r} is a symbolic link; links are refused, put the file itself in the zip.",
+                label=label,
+                entry=name,
+            )
         if info.flag_bits & 0x1:
-            raise InputError(f"{where} is password-protected; make the zip without a password.")
+            raise InputError(
+                "archive.password",
+                "{label}: the entry {entry!r} is password-protected; make the zip without a password.",
+                label=label,
+                entry=name,
+            )
     check_totals(len(infos), sum(i.file_size for i in infos), label)
     for info in infos:
         ratio = info.file_size / max(info.compress_size, 1)
         if info.file_size > _RATIO_FLOOR and ratio > MAX_COMPRESSION_RATIO:
             raise InputError(
-                f"{label}: the entry {info.filename!r} unpacks from {info.compress_size / 1e3:,.0f} kB to "
-                f"{info.file_size / 1e6:,.0f} MB ({ratio:,.0f}:1); refused as a possible zip bomb "
-                f"(up to {MAX_COMPRESSION_RATIO}:1 is accepted)."
+                "archive.zip_bomb",
+                "{label}: the entry {entry!r} unpacks from {packed_kb:,.0f} kB to {unpacked_mb:,.0f} MB "
+                "({ratio:,.0f}:1); refused as a possible zip bomb (up to {max_ratio}:1 is accepted).",
+                label=label,
+                entry=info.filename,
+                packed_kb=info.compress_size / 1e3,
+                unpacked_mb=info.file_size / 1e6,
+                ratio=ratio,
+                max_ratio=MAX_COMPRESSION_RATIO,
             )
     return infos
 
@@ -94,7 +125,9 @@ def _reader(zf: zipfile.ZipFile):
             with zf.open(info) as fh:
                 data = fh.read(MAX_FILE_BYTES + 1)
         except Exception:  # bad CRC, damaged deflate stream, unsupported compression method
-            raise InputError(f"{f.path}: this file is damaged inside the zip.") from None
+            raise InputError(
+                "archive.member_damaged", "{path}: this file is damaged inside the zip.", path=f.path
+            ) from None
         check_size(len(data), f.path)
         return data
 
@@ -153,11 +186,11 @@ def load_zip(
     >>> ds.name, ds.class_names, ds.data["text"], problems
     ('pets', ['cat', 'dog'], ['meow', 'woof'], ['pets/.DS_Store: skipped (hidden or system file).'])
     """
-    label = name or (Path(source).name if isinstance(source, (str, Path)) else "the zip")
+    label = name or (Path(source).name if isinstance(source, (str, Path)) else Message("archive.the_zip", "the zip"))
     with _open(source, label) as zf:
         infos = _check_members(zf, label)
         layout = plan_layout((i.filename.replace("\\", "/"), i.is_dir(), i) for i in infos)
-        stem = re.sub(r"\.zip$", "", label, flags=re.IGNORECASE)
+        stem = re.sub(r"\.zip$", "", str(label), flags=re.IGNORECASE)
         return build_dataset(layout, _reader(zf), name=stem, source=label, sample_rate=sample_rate)
 
 
@@ -167,8 +200,10 @@ def load_zip(
 def _folder_name(class_name: str) -> str:
     if not class_name or class_name.startswith(".") or class_name == "__MACOSX" or re.search(r"[/\\]", class_name):
         raise DatasetError(
-            f"Class name {class_name!r} cannot be a folder name in a zip: "
-            "use a name without / or \\ that does not start with a dot."
+            "archive.bad_folder_name",
+            "Class name {name!r} cannot be a folder name in a zip: "
+            "use a name without / or \\ that does not start with a dot.",
+            name=class_name,
         )
     return class_name
 
@@ -249,7 +284,13 @@ def export_zip(dataset: MultimodalDataset) -> bytes:
                     n_files, n_bytes = n_files + 1, n_bytes + len(data)
     if n_files > MAX_FILES or n_bytes > MAX_TOTAL_BYTES:
         raise DatasetError(
-            f"Dataset {dataset.name!r} makes {n_files:,} files, {n_bytes / 1e6:,.0f} MB: more than a zip mmdemo "
-            f"imports ({MAX_FILES:,} files, {MAX_TOTAL_BYTES // 2**20} MB); export a subset."
+            "archive.too_big",
+            "Dataset {name!r} makes {n_files:,} files, {n_mb:,.0f} MB: more than a zip mmdemo "
+            "imports ({max_files:,} files, {max_mb} MB); export a subset.",
+            name=dataset.name,
+            n_files=n_files,
+            n_mb=n_bytes / 1e6,
+            max_files=MAX_FILES,
+            max_mb=MAX_TOTAL_BYTES // 2**20,
         )
     return buf.getvalue()

@@ -36,13 +36,23 @@ def load_digit_clips() -> tuple[tuple[np.ndarray, ...], np.ndarray, tuple[str, .
     """
     manifest = AUDIO_DIR / "manifest.csv"
     if not manifest.exists():
-        raise DatasetError(f"The bundled audio is missing ({manifest}); run tools/make_av_digits_audio.py.")
+        raise DatasetError(
+            "av_digits.no_audio",
+            "The bundled audio is missing ({manifest}); run tools/make_av_digits_audio.py.",
+            manifest=str(manifest),
+        )
     clips, labels, voices = [], [], []
     with manifest.open(newline="", encoding="utf-8") as fh:
         for row in csv.DictReader(fh):
             y, sr = sf.read(AUDIO_DIR / row["path"], dtype="float32", always_2d=False)
             if sr != SAMPLE_RATE:
-                raise DatasetError(f"Bundled clip {row['path']} is at {sr} Hz, expected {SAMPLE_RATE}.")
+                raise DatasetError(
+                    "av_digits.bad_rate",
+                    "Bundled clip {path} is at {sr} Hz, expected {expected}.",
+                    path=row["path"],
+                    sr=sr,
+                    expected=SAMPLE_RATE,
+                )
             clips.append(y)
             labels.append(int(row["label"]))
             voices.append(f"{row['engine']}-{row['voice']}")

@@ -8,7 +8,7 @@ from typing import Any, Literal
 
 import numpy as np
 
-from mmdemo.errors import DatasetError
+from mmdemo.errors import DatasetError, modality_word
 
 __all__ = ["MODALITIES", "MultimodalDataset"]
 
@@ -70,9 +70,20 @@ class MultimodalDataset:
         n = len(self.y)
         for mod, values in self.data.items():
             if mod not in MODALITIES:
-                raise DatasetError(f"Unknown modality {mod!r}; mmdemo knows {', '.join(MODALITIES)}.")
+                raise DatasetError(
+                    "base.unknown_modality",
+                    "Unknown modality {modality!r}; mmdemo knows {modalities}.",
+                    modality=mod,
+                    modalities=[modality_word(m) for m in MODALITIES],
+                )
             if len(values) != n:
-                raise DatasetError(f"Modality {mod!r} has {len(values)} values for {n} labels.")
+                raise DatasetError(
+                    "base.length_mismatch",
+                    "Modality {modality!r} has {n_values} values for {n_labels} labels.",
+                    modality=modality_word(mod),
+                    n_values=len(values),
+                    n_labels=n,
+                )
         if not self.sample_ids:
             self.sample_ids = [f"{self.name}#{i}" for i in range(n)]
 
@@ -131,8 +142,18 @@ class MultimodalDataset:
     def require_modalities(self, modalities: Sequence[str]) -> None:
         """Raise `DatasetError` naming any requested modality this dataset lacks."""
         missing = [m for m in modalities if m not in self.modalities]
+        if missing and not self.modalities:
+            raise DatasetError(
+                "base.no_modalities",
+                "Dataset {name!r} has no {missing} samples; it has no modalities.",
+                name=self.name,
+                missing=[modality_word(m) for m in missing],
+            )
         if missing:
             raise DatasetError(
-                f"Dataset {self.name!r} has no {', '.join(missing)} samples; "
-                f"it has {', '.join(self.modalities) or 'no modalities'}."
+                "base.missing_modalities",
+                "Dataset {name!r} has no {missing} samples; it has {available}.",
+                name=self.name,
+                missing=[modality_word(m) for m in missing],
+                available=[modality_word(m) for m in self.modalities],
             )

@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 
 from mmdemo.datasets.base import MODALITIES, MultimodalDataset
-from mmdemo.errors import DatasetError
+from mmdemo.errors import DatasetError, Message, modality_word
 
 __all__ = ["MAX_CLASSES", "MAX_SAMPLES", "empty_dataset", "add_class", "add_sample", "remove_sample", "remove_class"]
 
@@ -34,16 +34,21 @@ def empty_dataset(name: str = "my-dataset", *, sample_rate: int = 8000) -> Multi
         class_names=[],
         sample_rate=sample_rate,
         pairing="instance",
-        description="Built in the app from uploads and recordings.",
+        description=Message("builder.description", "Built in the app from uploads and recordings."),
     )
 
 
 def _check_class_name(name: str) -> str:
     name = str(name).strip()
     if not name:
-        raise DatasetError("A class needs a name; type one, e.g. 'cat' or '7'.")
+        raise DatasetError("builder.no_name", "A class needs a name; type one, e.g. 'cat' or '7'.")
     if len(name) > 40 or any(c in name for c in '/\\:*?"<>|') or name in {".", ".."}:
-        raise DatasetError(f'Class name {name!r} is not allowed: use up to 40 characters, without / \\ : * ? " < > |.')
+        raise DatasetError(
+            "builder.bad_name",
+            'Class name {name!r} is not allowed: use up to {max_chars} characters, without / \\ : * ? " < > |.',
+            name=name,
+            max_chars=40,
+        )
     return name
 
 
@@ -57,9 +62,11 @@ def add_class(dataset: MultimodalDataset, name: str) -> MultimodalDataset:
     """
     name = _check_class_name(name)
     if name in dataset.class_names:
-        raise DatasetError(f"There is already a class called {name!r}.")
+        raise DatasetError("builder.class_exists", "There is already a class called {name!r}.", name=name)
     if len(dataset.class_names) >= MAX_CLASSES:
-        raise DatasetError(f"A dataset can have up to {MAX_CLASSES} classes.")
+        raise DatasetError(
+            "builder.too_many_classes", "A dataset can have up to {max_classes} classes.", max_classes=MAX_CLASSES
+        )
     out = dataset.subset(np.arange(dataset.n_samples))
     out.class_names = [*dataset.class_names, name]
     return out
@@ -81,11 +88,24 @@ def add_sample(
     """
     unknown = [m for m in values if m not in MODALITIES]
     if unknown:
-        raise DatasetError(f"Unknown modality {', '.join(unknown)}; use {', '.join(MODALITIES)}.")
+        raise DatasetError(
+            "builder.unknown_modality",
+            "Unknown modality {unknown}; use {modalities}.",
+            unknown=unknown,
+            modalities=[modality_word(m) for m in MODALITIES],
+        )
     if all(v is None for v in values.values()):
-        raise DatasetError("A sample needs at least one of: image, audio, text.")
+        raise DatasetError(
+            "builder.empty_sample",
+            "A sample needs at least one of: {modalities}.",
+            modalities=[modality_word(m) for m in MODALITIES],
+        )
     if dataset.n_samples >= MAX_SAMPLES:
-        raise DatasetError(f"A dataset built in the app can hold up to {MAX_SAMPLES:,} samples.")
+        raise DatasetError(
+            "builder.too_many_samples",
+            "A dataset built in the app can hold up to {max_samples:,} samples.",
+            max_samples=MAX_SAMPLES,
+        )
     ds = dataset if class_name in dataset.class_names else add_class(dataset, class_name)
     c = ds.class_names.index(class_name)
     data = {m: [*ds.data.get(m, [None] * ds.n_samples), values.get(m)] for m in MODALITIES}
@@ -105,14 +125,19 @@ def add_sample(
 def remove_sample(dataset: MultimodalDataset, index: int) -> MultimodalDataset:
     """A copy without the sample at ``index`` (its class stays, even if now empty)."""
     if not 0 <= index < dataset.n_samples:
-        raise DatasetError(f"There is no sample number {index}; the dataset has {dataset.n_samples}.")
+        raise DatasetError(
+            "builder.no_sample",
+            "There is no sample number {index}; the dataset has {n_samples}.",
+            index=index,
+            n_samples=dataset.n_samples,
+        )
     return dataset.subset(np.delete(np.arange(dataset.n_samples), index))
 
 
 def remove_class(dataset: MultimodalDataset, name: str) -> MultimodalDataset:
     """A copy without class ``name`` and its samples; the other classes keep their order."""
     if name not in dataset.class_names:
-        raise DatasetError(f"There is no class called {name!r}.")
+        raise DatasetError("builder.no_class", "There is no class called {name!r}.", name=name)
     c = dataset.class_names.index(name)
     keep = np.flatnonzero(dataset.y != c)
     out = dataset.subset(keep)
@@ -146,10 +171,14 @@ def add_files(
     layout = plan_layout([(f"{class_name}/{PurePath(name).name}", False, data) for name, data in files])
     try:
         new, problems = build_dataset(
-            layout, lambda f: f.handle, name=dataset.name, source="the upload", sample_rate=dataset.sample_rate
+            layout,
+            lambda f: f.handle,
+            name=dataset.name,
+            source=Message("builder.the_upload", "the upload"),
+            sample_rate=dataset.sample_rate,
         )
     except DatasetError as exc:
-        return dataset, [str(exc)]
+        return dataset, [exc.message]
     for i in range(new.n_samples):
         values = {m: new.value(m, i) for m in MODALITIES}
         dataset = add_sample(dataset, class_name, sample_id=new.sample_ids[i], **values)

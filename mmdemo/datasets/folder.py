@@ -6,7 +6,7 @@ from pathlib import Path
 
 from mmdemo.datasets.base import MultimodalDataset
 from mmdemo.datasets.layout import MAX_FILES, SampleFile, build_dataset, check_totals, plan_layout
-from mmdemo.errors import DatasetError
+from mmdemo.errors import DatasetError, Message
 from mmdemo.io import read_bytes
 
 __all__ = ["load_folder"]
@@ -27,12 +27,21 @@ def _list_folder(root: Path) -> tuple[list[tuple[str, bool, Path]], list[str]]:
         try:
             children = sorted(folder.iterdir())
         except OSError as exc:
-            problems.append(f"{rel or folder.name}: skipped (cannot be read: {exc.strerror or type(exc).__name__}).")
+            problems.append(
+                Message(
+                    "folder.unreadable",
+                    "{path}: skipped (cannot be read: {error}).",
+                    path=rel or folder.name,
+                    error=exc.strerror or type(exc).__name__,
+                )
+            )
             return
         for p in children:
             r = f"{rel}{p.name}"
             if p.is_symlink():
-                problems.append(f"{r}: skipped (a symbolic link; links are not followed).")
+                problems.append(
+                    Message("folder.symlink", "{path}: skipped (a symbolic link; links are not followed).", path=r)
+                )
             elif p.is_dir():
                 entries.append((f"{r}/", True, p))
                 if p.name.startswith(".") or p.name == "__MACOSX":
@@ -42,7 +51,7 @@ def _list_folder(root: Path) -> tuple[list[tuple[str, bool, Path]], list[str]]:
             elif p.is_file():
                 entries.append((r, False, p))
             else:
-                problems.append(f"{r}: skipped (not a regular file).")
+                problems.append(Message("folder.not_regular", "{path}: skipped (not a regular file).", path=r))
             if len(entries) > MAX_FILES:
                 check_totals(len(entries), 0, f"{root.name}/")
 
@@ -82,7 +91,11 @@ def load_folder(root: str | Path, *, sample_rate: int = 8000) -> tuple[Multimoda
     """
     root = Path(root)
     if not root.is_dir():
-        raise DatasetError(f"{root}: no such folder; a dataset folder holds one sub-folder per class.")
+        raise DatasetError(
+            "folder.no_folder",
+            "{root}: no such folder; a dataset folder holds one sub-folder per class.",
+            root=str(root),
+        )
     entries, problems = _list_folder(root)
     layout = plan_layout(entries)
     layout.problems[:0] = problems

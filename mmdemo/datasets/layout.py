@@ -18,7 +18,7 @@ from pathlib import PurePosixPath
 import numpy as np
 
 from mmdemo.datasets.base import MODALITIES, MultimodalDataset
-from mmdemo.errors import DatasetError, InputError
+from mmdemo.errors import DatasetError, InputError, Message, modality_word
 from mmdemo.io import decode_file, modality_of
 
 __all__ = ["MAX_FILES", "MAX_TOTAL_BYTES", "SampleFile", "Layout", "check_totals", "plan_layout", "build_dataset"]
@@ -26,7 +26,7 @@ __all__ = ["MAX_FILES", "MAX_TOTAL_BYTES", "SampleFile", "Layout", "check_totals
 MAX_FILES = 5_000
 MAX_TOTAL_BYTES = 200 * 1024 * 1024
 
-_FORMAT = "expected <class name>/<sample>.<png|jpg|wav|flac|txt>"
+_FORMAT = Message("layout.format", "expected <class name>/<sample>.<png|jpg|wav|flac|txt>")
 _SYSTEM_FILES = {"thumbs.db", "desktop.ini"}
 
 
@@ -47,7 +47,7 @@ class Layout:
 
     classes: list[str]
     files: list[SampleFile]
-    problems: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)  # `Message`s, said in the app's language
     top: str | None = None  # the single top-level folder the classes were found in, if any
 
 
@@ -62,21 +62,30 @@ def check_totals(n_entries: int, n_bytes: int, label: str) -> None:
     mmdemo.errors.InputError: pets.zip: it holds 6,000 files and folders; up to 5,000 are accepted.
     """
     if n_entries > MAX_FILES:
-        raise InputError(f"{label}: it holds {n_entries:,} files and folders; up to {MAX_FILES:,} are accepted.")
+        raise InputError(
+            "layout.too_many_entries",
+            "{label}: it holds {n_entries:,} files and folders; up to {max_files:,} are accepted.",
+            label=label,
+            n_entries=n_entries,
+            max_files=MAX_FILES,
+        )
     if n_bytes > MAX_TOTAL_BYTES:
         raise InputError(
-            f"{label}: its files add up to {n_bytes / 1e6:,.0f} MB unpacked; "
-            f"up to {MAX_TOTAL_BYTES // 2**20} MB are accepted."
+            "layout.too_many_bytes",
+            "{label}: its files add up to {n_mb:,.0f} MB unpacked; up to {max_mb} MB are accepted.",
+            label=label,
+            n_mb=n_bytes / 1e6,
+            max_mb=MAX_TOTAL_BYTES // 2**20,
         )
 
 
-def _junk_reason(part: str, is_last_file: bool) -> str | None:
+def _junk_reason(part: str, is_last_file: bool) -> Message | None:
     if part == "__MACOSX":
-        return "macOS metadata, not data"
+        return Message("layout.macos_metadata", "macOS metadata, not data")
     if is_last_file and (part.startswith(".") or part.lower() in _SYSTEM_FILES):
-        return "hidden or system file"
+        return Message("layout.hidden_file", "hidden or system file")
     if part.startswith("."):
-        return "hidden folder"
+        return Message("layout.hidden_folder", "hidden folder")
     return None
 
 
@@ -118,10 +127,12 @@ def plan_layout(entries: Iterable[tuple[str, bool, Hashable]]) -> Layout:
                 continue
             prefix = "/".join(parts[: i + 1])
             if i == len(parts) - 1 and not is_dir:
-                problems.append(f"{path}: skipped ({reason}).")
+                problems.append(Message("layout.skipped", "{path}: skipped ({reason}).", path=path, reason=reason))
             elif i < len(parts) - 1 and prefix not in reported:  # a folder with something in it
                 reported.add(prefix)
-                problems.append(f"{prefix}/: skipped ({reason}).")
+                problems.append(
+                    Message("layout.skipped", "{path}: skipped ({reason}).", path=f"{prefix}/", reason=reason)
+                )
             break
         else:
             rows.append((parts, is_dir, handle, path))
@@ -139,21 +150,37 @@ def plan_layout(entries: Iterable[tuple[str, bool, Hashable]]) -> Layout:
     files: list[SampleFile] = []
     for parts, is_dir, handle, path in rows:
         if len(parts) == 1 and not is_dir:
-            problems.append(f"{path}: skipped (not inside a class folder; {_FORMAT}).")
+            problems.append(
+                Message(
+                    "layout.not_in_class",
+                    "{path}: skipped (not inside a class folder; {expected}).",
+                    path=path,
+                    expected=_FORMAT,
+                )
+            )
             continue
         classes.add(parts[0])
         nested = prefix + "/".join(parts[:2])
         if len(parts) >= 3 and nested not in reported:
             reported.add(nested)
             problems.append(
-                f"{nested}/: skipped (a folder inside a class folder; put its files directly in {prefix}{parts[0]}/)."
+                Message(
+                    "layout.nested_folder",
+                    "{folder}/: skipped (a folder inside a class folder; put its files directly in {class_folder}/).",
+                    folder=nested,
+                    class_folder=f"{prefix}{parts[0]}",
+                )
             )
         if len(parts) >= 3 or is_dir:
             continue
         modality = modality_of(parts[1])
         if modality is None:
             problems.append(
-                f"{path}: skipped (unknown kind of file; use png/jpg/bmp/gif/webp, wav/flac/ogg/mp3 or txt)."
+                Message(
+                    "layout.unknown_kind",
+                    "{path}: skipped (unknown kind of file; use png/jpg/bmp/gif/webp, wav/flac/ogg/mp3 or txt).",
+                    path=path,
+                )
             )
             continue
         files.append(SampleFile(path, parts[0], PurePosixPath(parts[1]).stem, modality, handle))
@@ -193,27 +220,49 @@ def build_dataset(
     from mmdemo.features.audio import prepare_audio
 
     if not layout.classes:
-        raise DatasetError(f"{source}: no class folders found; {_FORMAT}.")
+        raise DatasetError(
+            "layout.no_classes", "{source}: no class folders found; {expected}.", source=source, expected=_FORMAT
+        )
     problems = list(layout.problems)
     samples: dict[tuple[str, str], dict[str, object]] = {}
     for f in layout.files:
         entry = samples.get((f.class_name, f.stem), {})
         if f.modality in entry:
-            problems.append(f"{f.path}: skipped (a second {f.modality} file for sample {f.stem!r}).")
+            problems.append(
+                Message(
+                    "layout.second_file",
+                    "{path}: skipped (a second {modality} file for sample {stem!r}).",
+                    path=f.path,
+                    modality=modality_word(f.modality),
+                    stem=f.stem,
+                )
+            )
             continue
         try:
             _, value = decode_file(read(f), f.path)
             if f.modality == "audio":
                 value = prepare_audio(value[0], sr=value[1], target_sr=sample_rate)
         except InputError as exc:
-            problems.append(f"{exc} (skipped)")
+            problems.append(Message("layout.skipped_error", "{error} (skipped)", error=exc.message))
             continue
         samples.setdefault((f.class_name, f.stem), entry)[f.modality] = value
     used = [c for c in layout.classes if any(k[0] == c for k in samples)]
     top = f"{layout.top}/" if layout.top else ""
-    problems += [f"{top}{c}/: class {c} has no readable samples; left out." for c in layout.classes if c not in used]
-    if not samples:
-        raise DatasetError(f"{source}: no readable samples found. " + (problems[0] if problems else ""))
+    problems += [
+        Message(
+            "layout.empty_class",
+            "{folder}/: class {name} has no readable samples; left out.",
+            folder=f"{top}{c}",
+            name=c,
+        )
+        for c in layout.classes
+        if c not in used
+    ]
+    if not samples:  # then every class was reported just above: there is a first problem to show
+        no_samples = Message(
+            "layout.no_samples", "{source}: no readable samples found. {problem}", source=source, problem=problems[0]
+        )
+        raise DatasetError(no_samples)
     keys = sorted(samples, key=lambda k: (used.index(k[0]), k[1]))
     data = {m: [samples[k].get(m) for k in keys] for m in MODALITIES if any(m in samples[k] for k in keys)}
     ds = MultimodalDataset(
@@ -223,7 +272,12 @@ def build_dataset(
         class_names=used,
         sample_rate=sample_rate,
         pairing="instance",
-        description=f"Imported from {source}: {len(keys)} samples, files with one name in a class folder paired.",
+        description=Message(
+            "layout.description",
+            "Imported from {source}: {n} samples, files with one name in a class folder paired.",
+            source=source,
+            n=len(keys),
+        ),
         sample_ids=[f"{c}/{stem}" for c, stem in keys],
     )
     return ds, problems

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sklearn.base import BaseEstimator
 
-from mmdemo.errors import ParameterError
+from mmdemo.errors import ParameterError, modality_word
 from mmdemo.features.audio import AudioFeatures, mel_spectrogram_db, mfcc_fixed, mfcc_frames, mfcc_pooled, prepare_audio
 from mmdemo.features.image import ImageFeatures, image_hog, image_pixels, prepare_image
 from mmdemo.features.text import TextFeatures, normalise_text
@@ -48,9 +48,20 @@ def make_features(
     """
     kind = kind or DEFAULT_FEATURES.get(modality)
     if modality not in FEATURE_KINDS:
-        raise ParameterError(f"Unknown modality {modality!r}; use one of {', '.join(FEATURE_KINDS)}.")
+        raise ParameterError(
+            "features.unknown_modality",
+            "Unknown modality {modality!r}; use one of {accepted}.",
+            modality=modality,
+            accepted=[modality_word(m) for m in FEATURE_KINDS],
+        )
     if kind not in FEATURE_KINDS[modality]:
-        raise ParameterError(f"Unknown {modality} feature {kind!r}; use one of {', '.join(FEATURE_KINDS[modality])}.")
+        raise ParameterError(
+            "features.unknown_kind",
+            "Unknown {modality} feature {kind!r}; use one of {accepted}.",
+            modality=modality_word(modality),
+            kind=kind,
+            accepted=list(FEATURE_KINDS[modality]),
+        )
     if modality == "image":
         return ImageFeatures(kind=kind, size=image_size)
     if modality == "audio":

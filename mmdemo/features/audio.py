@@ -58,7 +58,11 @@ def prepare_audio(y: np.ndarray, *, sr: int, target_sr: int = 8000, top_db: floa
     if y.ndim == 2:
         y = y.mean(axis=int(np.argmin(y.shape)))
     if y.ndim != 1:
-        raise ParameterError(f"Audio must be 1-D or 2-D (time x channels); got shape {y.shape}.")
+        raise ParameterError(
+            "features.bad_audio_shape",
+            "Audio must be 1-D or 2-D (time x channels); got shape {shape}.",
+            shape=str(y.shape),
+        )
     y = np.nan_to_num(y)
     if sr != target_sr and len(y):
         y = resample(y, orig_sr=sr, target_sr=target_sr)
@@ -251,4 +255,6 @@ class AudioFeatures(TransformerMixin, BaseEstimator):
             return mfcc_fixed(frames=frames, n_frames=self.n_frames)
         if self.kind == "pooled":
             return mfcc_pooled(frames=frames)
-        raise ParameterError(f"Unknown audio feature {self.kind!r}; use frames or pooled.")
+        raise ParameterError(
+            "features.unknown_audio_kind", "Unknown audio feature {kind!r}; use frames or pooled.", kind=self.kind
+        )

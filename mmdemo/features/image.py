@@ -29,7 +29,11 @@ def _to_gray(image: np.ndarray) -> np.ndarray:
             img = img[..., :3] * alpha + (1 - alpha) * paper
         img = img[..., :3] @ np.array([0.299, 0.587, 0.114], dtype=np.float32)
     if img.ndim != 2:
-        raise ParameterError(f"An image must have shape (H, W) or (H, W, 3); got {img.shape}.")
+        raise ParameterError(
+            "features.bad_image_shape",
+            "An image must have shape (H, W) or (H, W, 3); got {shape}.",
+            shape=str(img.shape),
+        )
     return np.clip(img, 0.0, 1.0)
 
 
@@ -218,7 +222,11 @@ class ImageFeatures(TransformerMixin, BaseEstimator):
     def transform(self, X: Sequence[np.ndarray]) -> np.ndarray:
         """Prepare every image and describe it; shape=(n, n_features)."""
         if self.kind not in {"pixels", "hog", "pixels+hog"}:
-            raise ParameterError(f"Unknown image feature {self.kind!r}; use pixels, hog or pixels+hog.")
+            raise ParameterError(
+                "features.unknown_image_kind",
+                "Unknown image feature {kind!r}; use pixels, hog or pixels+hog.",
+                kind=self.kind,
+            )
         images = (
             np.stack([prepare_image(x, size=self.size) for x in X]) if len(X) else np.zeros((0, self.size, self.size))
         )

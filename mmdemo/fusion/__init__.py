@@ -23,6 +23,7 @@ __all__ = [
     "LateFusionClassifier",
     "TensorFusion",
     "TensorSketchFusion",
+    "check_fusion",
     "make_fusion_model",
 ]
 
@@ -35,6 +36,25 @@ FUSIONS: dict[str, str] = {
     "tensor": "tensor ⊗: outer product of per-modality PCA vectors [z;1] (all interactions)",
     "tensor-sketch": "tensor sketch: a compact 512-wide approximation of the ⊗ outer product",
 }
+
+
+def check_fusion(fusion: str) -> str:
+    """Return ``fusion`` if it is one of `FUSIONS`, else raise `ParameterError` naming them.
+
+    Examples
+    --------
+    >>> check_fusion("late")
+    'late'
+    >>> check_fusion("middle")
+    Traceback (most recent call last):
+    ...
+    mmdemo.errors.ParameterError: Unknown fusion 'middle'; use one of early, late, late-product, late-stacking, tensor, tensor-sketch.
+    """
+    if fusion not in FUSIONS:
+        raise ParameterError(
+            "fusion.unknown", "Unknown fusion {fusion!r}; use one of {accepted}.", fusion=fusion, accepted=list(FUSIONS)
+        )
+    return fusion
 
 
 def make_fusion_model(
@@ -53,20 +73,18 @@ def make_fusion_model(
     blocks = dict(blocks)
     if fusion == "single" or len(blocks) == 1:
         return Pipeline([("scale", StandardScaler()), ("clf", classifier)])
+    check_fusion(fusion)
     if fusion == "early":
         return Pipeline([("fusion", EarlyFusion(blocks=blocks)), ("clf", classifier)])
     if fusion.startswith("late"):
-        rule = {"late": "mean", "late-product": "product", "late-stacking": "stacking"}.get(fusion)
-        if rule is not None:
-            return LateFusionClassifier(blocks=blocks, estimator=classifier, rule=rule)
+        rule = {"late": "mean", "late-product": "product", "late-stacking": "stacking"}[fusion]
+        return LateFusionClassifier(blocks=blocks, estimator=classifier, rule=rule)
     if fusion == "tensor":
         return Pipeline([("fusion", TensorFusion(blocks=blocks)), ("scale", StandardScaler()), ("clf", classifier)])
-    if fusion == "tensor-sketch":
-        return Pipeline(
-            [
-                ("fusion", TensorSketchFusion(blocks=blocks, random_state=random_state)),
-                ("scale", StandardScaler()),
-                ("clf", classifier),
-            ]
-        )
-    raise ParameterError(f"Unknown fusion {fusion!r}; use one of {', '.join(FUSIONS)}.")
+    return Pipeline(  # tensor-sketch
+        [
+            ("fusion", TensorSketchFusion(blocks=blocks, random_state=random_state)),
+            ("scale", StandardScaler()),
+            ("clf", classifier),
+        ]
+    )

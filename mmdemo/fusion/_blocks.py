@@ -6,9 +6,12 @@ from collections.abc import Mapping
 
 import numpy as np
 
-from mmdemo.errors import ParameterError
+from mmdemo.errors import Message, ParameterError
 
 Blocks = Mapping[str, tuple[int, int]]
+
+#: What early and tensor fusion do with a missing modality, in words (``missing_strategy``).
+MEAN_IMPUTATION = Message("fusion.mean_imputation", "mean imputation")
 
 
 def resolve_blocks(blocks: Blocks | None, n_features: int) -> list[tuple[str, int, int]]:
@@ -24,10 +27,17 @@ def resolve_blocks(blocks: Blocks | None, n_features: int) -> list[tuple[str, in
     out = []
     for name, (start, stop) in blocks.items():
         if not 0 <= start < stop <= n_features:
-            raise ParameterError(f"Block {name!r} spans columns {start}..{stop} but X has {n_features} columns.")
+            raise ParameterError(
+                "fusion.bad_block",
+                "Block {name!r} spans columns {start}..{stop} but X has {n_features} columns.",
+                name=name,
+                start=start,
+                stop=stop,
+                n_features=n_features,
+            )
         out.append((str(name), int(start), int(stop)))
     if not out:
-        raise ParameterError("blocks is empty; give at least one modality's columns.")
+        raise ParameterError("fusion.no_blocks", "blocks is empty; give at least one modality's columns.")
     return out
 
 

@@ -8,7 +8,7 @@ import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from mmdemo.fusion._blocks import Blocks, resolve_blocks
+from mmdemo.fusion._blocks import MEAN_IMPUTATION, Blocks, resolve_blocks
 
 __all__ = ["EarlyFusion"]
 
@@ -46,7 +46,7 @@ class EarlyFusion(TransformerMixin, BaseEstimator):
     (20, 5)
     """
 
-    missing_strategy = "mean imputation"
+    missing_strategy = MEAN_IMPUTATION
 
     def __init__(self, blocks: Blocks | None = None, weights: Mapping[str, float] | None = None) -> None:
         self.blocks = blocks

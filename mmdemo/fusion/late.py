@@ -15,6 +15,7 @@ from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+from mmdemo.errors import Message
 from mmdemo.fusion._blocks import Blocks, present_rows, resolve_blocks
 
 __all__ = ["LateFusionClassifier"]
@@ -64,7 +65,7 @@ class LateFusionClassifier(ClassifierMixin, BaseEstimator):
     (40, 2)
     """
 
-    missing_strategy = "present modalities only"
+    missing_strategy = Message("fusion.present_only", "present modalities only")
     _parameter_constraints = {
         "blocks": [dict, None],
         "estimator": [HasMethods(["fit", "predict_proba"]), None],

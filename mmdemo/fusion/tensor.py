@@ -11,7 +11,7 @@ from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from mmdemo.fusion._blocks import Blocks, present_rows, resolve_blocks
+from mmdemo.fusion._blocks import MEAN_IMPUTATION, Blocks, present_rows, resolve_blocks
 
 __all__ = ["TensorFusion", "TensorSketchFusion"]
 
@@ -24,7 +24,7 @@ class _ProjectedBlocks(TransformerMixin, BaseEstimator):
     present modalities' terms remain (strategy ``"mean imputation"``).
     """
 
-    missing_strategy = "mean imputation"
+    missing_strategy = MEAN_IMPUTATION
     _parameter_constraints: dict = {
         "blocks": [dict, None],
         "n_components": [Interval(Integral, 1, None, closed="left")],

@@ -223,7 +223,7 @@ def test_space_errors_are_readable():
     with pytest.raises(ParameterError, match="cannot project 'text'"):
         space.transform_view(X, "text")
     X[2:, 10:] = np.nan
-    with pytest.raises(ParameterError, match="both image and audio; got 2 samples"):
+    with pytest.raises(ParameterError, match=r"both image and audio; got 2 sample\(s\)"):
         CCASpace(blocks=blocks).fit(X)
     with pytest.raises(ParameterError, match="use one of cca, pls, kcca"):
         make_shared_space("lda", blocks)

@@ -138,12 +138,12 @@ def test_the_strategy_used_is_named(av, av_models):
     said = {s: model.predict_sample(**given, missing=s)["missing_strategy"] for s in STRATEGIES}
     assert said == {
         "fusion default": "fusion default: mean imputation",
-        "mean": "mean: audio filled with its training mean",
+        "mean": "mean: audio filled with the training mean",
         "fallback": "fallback: image+text model",
         "shared space": "shared space: audio predicted from image+text through PLS",
     }
     only_audio = av_models["late"].predict_sample(**_sample(av, 5, ["audio"]), missing="mean")
-    assert only_audio["missing_strategy"] == "mean: image and text filled with their training means"
+    assert only_audio["missing_strategy"] == "mean: image and text filled with the training mean"
 
 
 # ------------------------------------------------------------------ fallback
