@@ -15,7 +15,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from mmdemo.errors import Message, message_templates
+from mmdemo.errors import Message
 from mmdemo.viz import TEXT
 
 __all__ = [
@@ -61,8 +61,6 @@ def catalogue(lang: str) -> dict[str, str]:
     if lang == "en":  # the figures' English lives with the figures
         _merge(data, {"viz": TEXT})
     walk("", data)
-    if lang == "en":  # the core's messages are written in English where they are raised
-        out.update({f"errors.{k}": v for k, v in message_templates().items()})
     return out
 
 
@@ -98,8 +96,10 @@ def t(key: str, **values) -> str:
 
 def say(message: str) -> str:
     """A message from the core (`mmdemo.errors.Message`, e.g. ``str(exc)``'s source) in the session's language."""
-    if isinstance(message, Message) and language() != "en":
-        return message.translate(table("errors"), sep=t("common.list_separator"))
+    if isinstance(message, Message) and language() != "en":  # English: as raised (its template is the source's)
+        prefix = "errors."
+        strings = {k.removeprefix(prefix): v for k, v in catalogue(language()).items() if k.startswith(prefix)}
+        return message.translate(strings, sep=t("common.list_separator"))
     return str(message)
 
 
