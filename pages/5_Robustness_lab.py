@@ -6,7 +6,7 @@ from mmdemo.classifiers import CLASSIFIERS
 from mmdemo.fusion import FUSIONS
 from mmdemo.interactions import TOY_MODELS, fusion_widths
 from mmdemo.robustness import DEFAULT_FUSIONS, WHERE, corruption_spec
-from mmdemo.ui.i18n import t, table
+from mmdemo.ui.i18n import listing, modality_list, t, table
 from mmdemo.ui.page import guard, setup_page
 from mmdemo.ui.robustness import (
     corruption_controls,
@@ -31,8 +31,7 @@ corrupt_tab, xor_tab = st.tabs([t("robustness.tab_corrupt"), t("robustness.tab_x
 
 with corrupt_tab, guard():
     if len(ds.modalities) < 2:
-        listed = t("robustness.list_sep").join(map(modality_name, ds.modalities))
-        st.warning(t("robustness.one_modality", dataset=ds.name, modalities=listed))
+        st.warning(t("robustness.one_modality", dataset=ds.name, modalities=modality_list(ds.modalities)))
         st.stop()
     a, b, c = st.columns([3, 2, 1])
     fusions = a.multiselect(
@@ -154,9 +153,7 @@ with xor_tab, guard():
         widths[ds.name] = {m: b - a for m, (a, b) in lab.blocks_.items()}
     width_col = table("xor.col")
     for name, dims in widths.items():
-        listed = t("robustness.list_sep").join(
-            t("xor.width_item", modality=modality_name(m), d=d) for m, d in dims.items()
-        )
+        listed = listing(t("xor.width_item", modality=modality_name(m), d=d) for m, d in dims.items())
         st.caption(t("xor.widths_caption", dataset=name, dims=listed))
         rows = fusion_widths(dims, n_components=rows_ - 1)
         st.dataframe(

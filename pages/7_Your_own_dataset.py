@@ -9,7 +9,7 @@ from mmdemo.features import prepare_audio
 from mmdemo.model import MultimodalModel
 from mmdemo.ui import state
 from mmdemo.ui.data import USER_DATASET, set_user_dataset
-from mmdemo.ui.i18n import say, t
+from mmdemo.ui.i18n import listing, say, t
 from mmdemo.ui.inputs import audio_input, image_input, text_input
 from mmdemo.ui.models import train_model
 from mmdemo.ui.page import guard, setup_page
@@ -160,7 +160,7 @@ with guard():
     if model_file is not None and c.button(t("own.use_model"), key="own_import_model"):
         model = MultimodalModel.load(model_file.getvalue())
         state.put("trained", {"result": None, "model": model, "corruption": {}})
-        state.put("own_added", t("own.model_imported", classes=t("widgets.list_separator").join(model.class_names_)))
+        state.put("own_added", t("own.model_imported", classes=listing(model.class_names_)))
         _clear_inputs()
         st.rerun()
     if st.button(t("own.start_over"), key="own_reset"):

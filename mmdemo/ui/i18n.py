@@ -10,6 +10,7 @@ URL, else the browser's language where Streamlit exposes it, else English.
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
 
@@ -25,6 +26,7 @@ __all__ = [
     "t",
     "say",
     "table",
+    "listing",
     "modality_name",
     "modality_list",
     "language_picker",
@@ -108,9 +110,14 @@ def modality_name(modality: str) -> str:
     return table("names.modality").get(modality, modality)
 
 
+def listing(items: Iterable[str]) -> str:
+    """Items joined as the session's language writes a list ("a, b" / "a、b")."""
+    return t("common.list_separator").join(items)
+
+
 def modality_list(modalities) -> str:
     """Modalities named and joined as the session's language writes a list."""
-    return t("crossmodal.list_sep").join(modality_name(m) for m in modalities)
+    return listing(modality_name(m) for m in modalities)
 
 
 def language_picker() -> None:

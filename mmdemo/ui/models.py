@@ -8,9 +8,8 @@ from mmdemo.datasets import MultimodalDataset
 from mmdemo.evaluate import Result, split_indices, train_and_evaluate
 from mmdemo.model import FeatureCache, MultimodalModel
 from mmdemo.ui import state
-from mmdemo.ui.crossmodal import modality_list
 from mmdemo.ui.data import _bundled_features, _is_bundled, bundled_dataset, training_data
-from mmdemo.ui.i18n import t
+from mmdemo.ui.i18n import listing, modality_list, t
 
 __all__ = ["default_model", "active_model", "describe", "train_model", "usable_strategy"]
 
@@ -51,7 +50,7 @@ def describe(result: Result | None, origin: str, model: MultimodalModel) -> str:
             modalities=modality_list(model.modalities),
             fusion=model.fusion,
             classifier=model.classifier,
-            classes=t("crossmodal.list_sep").join(model.class_names_),
+            classes=listing(model.class_names_),
         )
     held = (
         t("models.held_out", accuracy=result.accuracy, n_test=result.n_test, seed=result.seed)

@@ -15,7 +15,7 @@ from mmdemo.datasets import MultimodalDataset
 from mmdemo.errors import MMDemoError
 from mmdemo.ui import state
 from mmdemo.ui.data import USER_DATASET, current_dataset, dataset_options
-from mmdemo.ui.i18n import language_picker, say, t, table
+from mmdemo.ui.i18n import language_picker, modality_list, say, t, table
 from mmdemo.ui.share import apply_link, link_notice
 from mmdemo.viz import use_text
 
@@ -73,9 +73,13 @@ def setup_page(title: str, icon: str, *, intro: str = "", pick_dataset: bool = T
         )
         with guard():
             ds = current_dataset()
-            modalities = t("common.list_separator").join(t(f"names.modality.{m}") for m in ds.modalities)
             st.caption(
-                t("common.dataset_caption", n_samples=ds.n_samples, n_classes=ds.n_classes, modalities=modalities)
+                t(
+                    "common.dataset_caption",
+                    n_samples=ds.n_samples,
+                    n_classes=ds.n_classes,
+                    modalities=modality_list(ds.modalities),
+                )
             )
             return ds
     return None

@@ -14,7 +14,7 @@ from mmdemo.interactions import InteractionLesson, interaction_lesson
 from mmdemo.robustness import RobustnessCurves, RobustnessLab, corruption_spec, curve_levels, robustness_curves
 from mmdemo.ui import state
 from mmdemo.ui.data import _bundled_features, _is_bundled, bundled_dataset, feature_cache
-from mmdemo.ui.i18n import modality_name, t, table
+from mmdemo.ui.i18n import listing, modality_name, t, table
 from mmdemo.ui.widgets import unless_set
 from mmdemo.viz import image_grid_figure
 
@@ -58,7 +58,7 @@ def _kind_name(kind: str) -> str:
 def curves_title(result: RobustnessCurves) -> str:
     """The title of the curves chart: what is corrupted, how, and when, in the session's language."""
     what = t("robustness.all") if result.corrupted == "all" else modality_name(result.corrupted)
-    kinds = t("robustness.list_sep").join(
+    kinds = listing(
         t("robustness.curve_kind", modality=modality_name(m), kind=_kind_name(k)) for m, k in result.kinds.items()
     )
     return t("robustness.curves_title", what=what, kinds=kinds, where=t(f"robustness.where_short.{result.where}"))

@@ -20,24 +20,9 @@ from mmdemo.errors import ParameterError
 from mmdemo.fusion import FUSIONS
 from mmdemo.robustness import WHERE
 from mmdemo.ui.data import bundled_dataset
-from mmdemo.ui.i18n import t
+from mmdemo.ui.i18n import LANGUAGES, t
 
-__all__ = ["apply_link", "link_notice", "share", "share_settings", "levels_param", "SHARED_KEYS"]
-
-#: URL parameter -> what it sets.
-SHARED_KEYS = {
-    "dataset": "bundled dataset",
-    "modalities": "modalities, comma-separated",
-    "fusion": "fusion method",
-    "classifier": "classifier",
-    "seed": "seed of the split and the models, 0 to 9999",
-    "corrupt": "Train & compare: corruption levels (training and test), MODALITY=LEVEL,…",
-    "fusions": "Robustness lab: fusion methods compared, comma-separated",
-    "test_corrupt": "Robustness lab: test-time corruption, MODALITY[:KIND]=LEVEL,…",
-    "curve": "Robustness lab: the modality whose curves are drawn, or all",
-    "where": "Robustness lab: where the curves corrupt (test, both or train)",
-    "lang": "language, en or zh",
-}
+__all__ = ["apply_link", "link_notice", "share", "share_settings", "levels_param"]
 
 
 def _items(value: str) -> list[str]:
@@ -97,7 +82,7 @@ def apply_link() -> None:
             except ParameterError:
                 ignored.append(_ignored(param, params[param], t(f"share.{param}_format")))
     lang = params.get("lang")
-    if lang is not None and lang not in ("en", "zh"):
+    if lang is not None and lang not in LANGUAGES:
         ignored.append(_ignored("lang", lang, t("share.use_en_or_zh")))
     if ignored:
         st.session_state["link_notice"] = t("share.separator").join(ignored)

@@ -12,7 +12,7 @@ from mmdemo.datasets import MultimodalDataset
 from mmdemo.evaluate import Result
 from mmdemo.features import DEFAULT_FEATURES, FEATURE_KINDS
 from mmdemo.fusion import FUSIONS
-from mmdemo.ui.i18n import modality_name, t, table
+from mmdemo.ui.i18n import modality_list, modality_name, t, table
 from mmdemo.viz import comparison_figure, confusion_matrix_figure
 
 __all__ = [
@@ -119,7 +119,7 @@ def show_result(result: Result, *, key: str) -> None:
         t(
             "widgets.split",
             dataset=result.dataset,
-            modalities=t("widgets.list_separator").join(modality_name(m) for m in result.modalities),
+            modalities=modality_list(result.modalities),
             fusion=result.fusion,
             classifier=result.classifier,
             n_train=result.n_train,

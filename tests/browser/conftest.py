@@ -5,20 +5,14 @@ Under CI=true a missing browser is a failure, never a skip.
 
 from __future__ import annotations
 
+import contextlib
 import os
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from benchmarks.server import CHROMIUM, CHROMIUM_ARGS, free_port
-
-ROOT = Path(__file__).resolve().parents[2]
-
+from benchmarks.server import CHROMIUM, CHROMIUM_ARGS, launch, serve
 
 SHOTS = Path(os.environ.get("MMDEMO_SHOTS", "/tmp/mmdemo-failed-shots"))
 
@@ -51,46 +45,13 @@ def _missing_browser(reason: str) -> None:
 @pytest.fixture(scope="session")
 def app_url(tmp_path_factory) -> Iterator[str]:
     """Start `streamlit run app.py` on a free loopback port; yield its URL."""
-    port = free_port()
     log = tmp_path_factory.mktemp("server") / "streamlit.log"
-    with log.open("w") as fh:
-        proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "streamlit",
-                "run",
-                "app.py",
-                "--server.address",
-                "127.0.0.1",
-                "--server.port",
-                str(port),
-                "--server.headless",
-                "true",
-            ],
-            cwd=ROOT,
-            stdout=fh,
-            stderr=subprocess.STDOUT,
-        )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.time() + 90
-        while time.time() < deadline:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                time.sleep(0.5)
-        else:
-            pytest.fail(f"streamlit did not start within 90 s; log:\n{log.read_text()[-2000:]}")
-        yield url
-    finally:
-        proc.terminate()
+    with contextlib.ExitStack() as stack:
         try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+            url, _ = stack.enter_context(serve("app.py", log=log))
+        except RuntimeError:
+            pytest.fail(f"streamlit did not start; log:\n{log.read_text()[-2000:]}")
+        yield url
 
 
 @pytest.fixture(scope="session")
@@ -109,7 +70,7 @@ def playwright_driver():
 @pytest.fixture(scope="session")
 def browser(playwright_driver):
     """Headless Debian Chromium driven by Playwright."""
-    b = playwright_driver.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+    b = launch(playwright_driver)
     yield b
     b.close()
 

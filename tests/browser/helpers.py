@@ -2,17 +2,9 @@
 
 from __future__ import annotations
 
-import contextlib
 import re
 
-
-def wait_idle(page, *, after_action: bool = False) -> None:
-    """Wait until Streamlit has finished running the script (after an action, first see it start)."""
-    page.wait_for_selector("h1", timeout=120_000)
-    if after_action:
-        with contextlib.suppress(Exception):  # the run may already be over
-            page.wait_for_selector("[data-testid='stApp'][data-test-script-state='running']", timeout=3_000)
-    page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=300_000)
+from benchmarks.server import wait_idle as wait_idle  # one wait for the tests and the benchmarks
 
 
 def open_page(page, url: str) -> None:

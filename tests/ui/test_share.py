@@ -4,17 +4,11 @@ from __future__ import annotations
 
 from streamlit.testing.v1 import AppTest
 
-from tests.ui.conftest import ROOT, assert_clean
-
-PAGE = str(ROOT / "pages/2_Train_and_compare.py")
+from tests.ui.conftest import assert_clean, open_page
 
 
 def _open(**params) -> AppTest:
-    at = AppTest.from_file(PAGE, default_timeout=240)
-    for k, v in params.items():
-        at.query_params[k] = v
-    at.run()
-    return at
+    return open_page("2_Train_and_compare.py", query=params)
 
 
 def test_a_shared_link_sets_dataset_modalities_fusion_classifier_corruption_and_language():
@@ -57,15 +51,8 @@ def test_invalid_values_fall_back_to_defaults_with_a_notice():
     assert not at.warning  # said once, not on every rerun
 
 
-ROBUSTNESS = str(ROOT / "pages/5_Robustness_lab.py")
-
-
 def _open_robustness(**params) -> AppTest:
-    at = AppTest.from_file(ROBUSTNESS, default_timeout=300)
-    for k, v in params.items():
-        at.query_params[k] = v
-    at.run()
-    return at
+    return open_page("5_Robustness_lab.py", query=params, timeout=300)
 
 
 def test_a_robustness_link_sets_methods_classifier_seed_corruption_curves_and_place():
