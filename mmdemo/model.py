@@ -14,7 +14,7 @@ from threadpoolctl import threadpool_limits
 from mmdemo.classifiers import make_classifier
 from mmdemo.datasets.base import MultimodalDataset
 from mmdemo.errors import InputError, Message, ParameterError, modality_word
-from mmdemo.features import DEFAULT_FEATURES, make_features, prepare_audio, prepare_image
+from mmdemo.features import DEFAULT_FEATURES, IMAGE_SIZE, make_features, prepare_audio, prepare_image
 from mmdemo.fusion import check_fusion, make_fusion_model
 from mmdemo.io import check_text
 
@@ -33,7 +33,8 @@ _TRUSTED_PREFIXES = ("mmdemo.", "sklearn.", "numpy.", "scipy.")
 
 def _image_size(dataset: MultimodalDataset) -> int:
     first = next((v for v in dataset.data.get("image", []) if v is not None), None)
-    return int(first.shape[0]) if first is not None and first.ndim == 2 and first.shape[0] == first.shape[1] else 8
+    square = first is not None and first.ndim == 2 and first.shape[0] == first.shape[1]
+    return int(first.shape[0]) if square and first.shape[0] <= IMAGE_SIZE else IMAGE_SIZE
 
 
 def modality_features(featurizer, values: Sequence[Any]) -> np.ndarray:
@@ -476,7 +477,7 @@ class MultimodalModel:
     def prepared(
         self, *, image: np.ndarray | None = None, audio: tuple[np.ndarray, int] | None = None, text: str | None = None
     ) -> dict[str, Any]:
-        """What the model sees of each given input: the 8x8 image, the trimmed clip, the known n-grams."""
+        """What the model sees of each given input: the 28x28 digit form, the trimmed clip, the known n-grams."""
         out = self.prepare_inputs(image=image, audio=audio, text=text)
         if "image" in out:
             out["image"] = prepare_image(out["image"], size=self.image_size_)

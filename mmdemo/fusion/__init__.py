@@ -15,10 +15,12 @@ from sklearn.preprocessing import StandardScaler
 from mmdemo.errors import ParameterError
 from mmdemo.fusion.early import EarlyFusion
 from mmdemo.fusion.late import LateFusionClassifier
+from mmdemo.fusion.scaling import BlockScaler
 from mmdemo.fusion.tensor import TensorFusion, TensorSketchFusion
 
 __all__ = [
     "FUSIONS",
+    "BlockScaler",
     "EarlyFusion",
     "LateFusionClassifier",
     "TensorFusion",
@@ -62,7 +64,7 @@ def make_fusion_model(
 ) -> BaseEstimator:
     """A classifier over the fused feature matrix.
 
-    ``fusion="single"`` (or a single block) means no fusion: standardise and classify.
+    ``fusion="single"`` (or a single block) means no fusion: scale the block (`BlockScaler`) and classify.
 
     Examples
     --------
@@ -72,7 +74,7 @@ def make_fusion_model(
     """
     blocks = dict(blocks)
     if fusion == "single" or len(blocks) == 1:
-        return Pipeline([("scale", StandardScaler()), ("clf", classifier)])
+        return Pipeline([("scale", BlockScaler()), ("clf", classifier)])
     check_fusion(fusion)
     if fusion == "early":
         return Pipeline([("fusion", EarlyFusion(blocks=blocks)), ("clf", classifier)])

@@ -9,6 +9,7 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from mmdemo.fusion._blocks import MEAN_IMPUTATION, Blocks, resolve_blocks
+from mmdemo.fusion.scaling import block_spread
 
 __all__ = ["EarlyFusion"]
 
@@ -16,8 +17,9 @@ __all__ = ["EarlyFusion"]
 class EarlyFusion(TransformerMixin, BaseEstimator):
     """Concatenate modality blocks after per-block scaling: x = [w_1 s(x_1) ⊕ w_2 s(x_2) ⊕ ...].
 
-    Each block is standardised column-wise, then divided by the square root of
-    its width and multiplied by its weight, so a 360-column audio block does not
+    Each block is centred column-wise and divided by its spread (`block_spread`:
+    one number per block, so a nearly constant pixel is not blown up), then by
+    the square root of its width, and multiplied by its weight, so a 360-column audio block does not
     drown a 64-column image block. Missing values (a modality absent for a
     sample, a row of NaN) are filled with the training mean (strategy
     ``"mean imputation"``).
@@ -33,7 +35,7 @@ class EarlyFusion(TransformerMixin, BaseEstimator):
     ----------
     blocks_ : list of (name, start, stop)
     mean_, scale_ : ndarray, shape=(n_features,)
-        Per-column mean and the combined scale (std * sqrt(width) / weight).
+        Per-column mean and the combined scale (block spread * sqrt(width) / weight).
 
     See Also
     --------
@@ -63,9 +65,8 @@ class EarlyFusion(TransformerMixin, BaseEstimator):
             Xb = X[:, start:stop]
             with np.errstate(all="ignore"):
                 m = np.nanmean(Xb, axis=0) if np.isfinite(Xb).any() else np.zeros(stop - start)
-                s = np.nanstd(Xb, axis=0)
             m = np.nan_to_num(m)
-            s = np.where(np.isfinite(s) & (s > 1e-12), s, 1.0)
+            s = block_spread(Xb)
             w = float(weights.get(name, 1.0))
             mean[start:stop] = m
             scale[start:stop] = s * np.sqrt(stop - start) / max(w, 1e-12)

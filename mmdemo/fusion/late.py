@@ -10,13 +10,14 @@ from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold, cross_val_predict
 from sklearn.pipeline import make_pipeline
-from sklearn.preprocessing import LabelEncoder, StandardScaler
+from sklearn.preprocessing import LabelEncoder
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from mmdemo.errors import Message
 from mmdemo.fusion._blocks import Blocks, present_rows, resolve_blocks
+from mmdemo.fusion.scaling import BlockScaler
 
 __all__ = ["LateFusionClassifier"]
 
@@ -90,7 +91,7 @@ class LateFusionClassifier(ClassifierMixin, BaseEstimator):
 
     def _base(self):
         est = self.estimator if self.estimator is not None else LogisticRegression(max_iter=2000)
-        return make_pipeline(StandardScaler(), clone(est))
+        return make_pipeline(BlockScaler(), clone(est))
 
     def fit(self, X, y) -> LateFusionClassifier:
         """Fit one classifier per block on the rows where that block is present."""

@@ -12,12 +12,13 @@ from sklearn.utils._param_validation import Interval
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from mmdemo.fusion._blocks import MEAN_IMPUTATION, Blocks, present_rows, resolve_blocks
+from mmdemo.fusion.scaling import block_spread
 
 __all__ = ["TensorFusion", "TensorSketchFusion"]
 
 
 class _ProjectedBlocks(TransformerMixin, BaseEstimator):
-    """Base: standardise and PCA-whiten each block to ``n_components``, append a 1.
+    """Base: centre and block-scale, then PCA-whiten each block to ``n_components``, append a 1.
 
     Subclasses combine the per-block vectors [z_m; 1]. A missing block (row of
     NaN) gets z_m = 0, the training mean, so its products vanish and only the
@@ -39,8 +40,7 @@ class _ProjectedBlocks(TransformerMixin, BaseEstimator):
             rows = present_rows(Xb)
             Xp = np.nan_to_num(Xb[rows]) if rows.any() else np.zeros((2, stop - start))
             mean = Xp.mean(axis=0)
-            std = Xp.std(axis=0)
-            std = np.where(std > 1e-12, std, 1.0)
+            std = block_spread(Xp)  # one spread per block: a nearly constant pixel is not blown up
             k = int(max(1, min(self.n_components, stop - start, len(Xp) - 1)))
             pca = PCA(n_components=k, whiten=True, random_state=0).fit((Xp - mean) / std)
             self.projections_.append((mean, std, pca))

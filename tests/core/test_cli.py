@@ -145,7 +145,7 @@ def test_train_av_digits_image_and_text(capsys):
     payload = json.loads(out)
     assert set(payload) >= TRAIN_KEYS
     assert payload["dataset"] == "av-digits" and payload["modalities"] == ["image", "text"]
-    assert payload["n_train"] + payload["n_test"] == 1500
+    assert payload["n_train"] + payload["n_test"] == 5000
     assert payload["accuracy"] > 0.5  # ten classes: chance is 0.1
 
 

@@ -282,11 +282,11 @@ def test_av_digits_retrieval_beats_chance(experiment, query, target, method, tim
     assert rep["mean_average_precision"] > times_chance * rep["chance_map"]
     assert rep["precision_at_1"] > times_chance * rep["chance_precision"]
     assert rep["instance_pairs"] is False and r.pairing == "label"
-    assert r.Zq.shape == r.Zt.shape == (375, 8) and rep["n_queries"] == 375
+    assert r.Zq.shape == r.Zt.shape == (1250, 8) and rep["n_queries"] == 1250
     assert np.all(np.diff(r.correlations) <= 0)
     tr = r.transfer
     assert tr["transfer_accuracy"] > 2 * tr["chance"]
-    assert tr["source"] == query and tr["target"] == target and tr["n_test"] == 375
+    assert tr["source"] == query and tr["target"] == target and tr["n_test"] == 1250
 
 
 def test_av_digits_result_rows_are_the_held_out_samples(experiment, av_digits):

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from sklearn.datasets import load_digits
 
 from mmdemo.datasets import BUNDLED, MultimodalDataset, load_av_digits, load_dataset, load_folder, make_xor_shapes
-from mmdemo.datasets.av_digits import load_digit_clips
+from mmdemo.datasets.av_digits import load_digit_clips, load_mnist_digits
 from mmdemo.errors import DatasetError
 
 
@@ -36,7 +35,7 @@ def test_av_digits_has_ten_named_classes_and_three_complete_modalities(av_digits
 
 def test_av_digits_raw_values_follow_the_design(av_digits):
     for img in av_digits.data["image"][:50]:
-        assert img.shape == (8, 8) and img.dtype == np.float32
+        assert img.shape == (28, 28) and img.dtype == np.float32
         assert img.min() >= 0.0 and img.max() <= 1.0
     for clip in av_digits.data["audio"][:50]:
         assert clip.ndim == 1 and clip.dtype == np.float32 and len(clip) > 0
@@ -47,14 +46,14 @@ def test_av_digits_raw_values_follow_the_design(av_digits):
 def test_av_digits_uses_each_clip_and_each_image_once_with_the_right_label(av_digits):
     _, clip_labels, _ = load_digit_clips()
     clip_idx = [_index_after(s, "#") for s in av_digits.sample_ids]
-    image_idx = [int(s.split("/", 1)[0].removeprefix("digit")) for s in av_digits.sample_ids]
+    image_idx = [int(s.split("/", 1)[0].removeprefix("mnist")) for s in av_digits.sample_ids]
     assert len(set(clip_idx)) == len(clip_idx), "an audio clip is used twice"
-    assert len(set(image_idx)) == len(image_idx), "an image is used twice"
+    assert len(set(image_idx)) == len(image_idx) == 5000, "an image is used twice, or left out"
     np.testing.assert_array_equal(clip_labels[clip_idx], av_digits.y)
-    np.testing.assert_array_equal(load_digits().target[image_idx], av_digits.y)
-    digits = load_digits()
+    images, labels = load_mnist_digits()
+    np.testing.assert_array_equal(labels[image_idx], av_digits.y)
     for k in range(0, av_digits.n_samples, 97):
-        np.testing.assert_allclose(av_digits.data["image"][k], digits.images[image_idx[k]] / 16.0)
+        np.testing.assert_array_equal(av_digits.data["image"][k], images[image_idx[k]])
 
 
 def test_av_digits_loading_is_deterministic(av_digits):

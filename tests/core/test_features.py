@@ -5,10 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from PIL import Image, ImageDraw
-from sklearn.datasets import load_digits
 from sklearn.metrics.pairwise import cosine_similarity
 from sklearn.neighbors import KNeighborsClassifier
 
+from mmdemo.datasets.av_digits import load_mnist_digits
 from mmdemo.datasets.clues import NUMBER_NAMES
 from mmdemo.errors import ParameterError
 from mmdemo.features import (
@@ -33,23 +33,23 @@ def _photo_of_seven(ink: int = 20, paper: int = 255) -> np.ndarray:
 
 @pytest.fixture(scope="module")
 def digit_classifier():
-    """Nearest neighbours among scikit-learn's 8x8 digits, the form prepare_image must reproduce."""
-    digits = load_digits()
-    return KNeighborsClassifier(n_neighbors=5).fit(digits.images.reshape(len(digits.images), -1) / 16.0, digits.target)
+    """Nearest neighbours among the bundled MNIST digits, the form prepare_image must reproduce."""
+    images, labels = load_mnist_digits()
+    return KNeighborsClassifier(n_neighbors=5).fit(images.reshape(len(images), -1), labels)
 
 
 # ----------------------------------------------------------------------- image
 
 
-def test_prepare_image_turns_a_photo_into_a_bright_centred_8x8_digit(digit_classifier):
+def test_prepare_image_turns_a_photo_into_a_bright_centred_mnist_digit(digit_classifier):
     out = prepare_image(_photo_of_seven())
-    assert out.shape == (8, 8) and out.dtype == np.float32
+    assert out.shape == (28, 28) and out.dtype == np.float32
     assert out.min() >= 0.0 and out.max() <= 1.0
     assert out.max() >= 0.75  # ink is bright ...
-    assert out[[0, 0, -1, -1], [0, -1, 0, -1]].max() < 0.25  # ... on a dark background
+    assert out[:, :4].max() == 0 and out[:, -4:].max() == 0  # ... on black, inside MNIST's 20-pixel-wide box
     rows, cols = np.indices(out.shape)
     centre = (float((rows * out).sum() / out.sum()), float((cols * out).sum() / out.sum()))
-    assert centre == pytest.approx((3.5, 3.5), abs=1.5)  # the off-centre digit was centred
+    assert centre == pytest.approx((13.5, 13.5), abs=0.6)  # the off-centre digit: centre of mass in the middle
     assert digit_classifier.predict(out.reshape(1, -1))[0] == 7
 
 
@@ -64,15 +64,41 @@ def test_prepare_image_of_rgb_matches_grayscale():
     np.testing.assert_allclose(prepare_image(rgb), prepare_image(gray), atol=1 / 16)
 
 
-def test_prepare_image_passes_8x8_digits_unchanged():
-    digit = (load_digits().images[0] / 16.0).astype(np.float32)
-    np.testing.assert_array_equal(prepare_image(digit), digit)
+def test_prepare_image_keeps_bundled_mnist_digits_nearly_as_they_are(digit_classifier):
+    images, labels = load_mnist_digits()
+    picks = np.arange(0, len(images), 250)
+    prepared = np.stack([prepare_image(images[i]) for i in picks])
+    similarity = [np.corrcoef(a.ravel(), b.ravel())[0, 1] for a, b in zip(images[picks], prepared)]
+    assert np.mean(similarity) > 0.7 and min(similarity) > 0.5
+    assert (digit_classifier.predict(prepared.reshape(len(picks), -1)) == labels[picks]).mean() >= 0.9
+
+
+def test_prepare_image_reads_a_photo_with_uneven_light_and_a_thin_pen(digit_classifier):
+    """A photo darker at one side than the other, the 7 in a thin pen: the shading is not ink."""
+    img = Image.new("L", (640, 480), 0)
+    ImageDraw.Draw(img).line([(260, 120), (400, 120), (300, 380)], fill=255, width=6)
+    shading = np.linspace(0.45, 0.95, 640, dtype=np.float32)[None, :] * np.ones((480, 1), dtype=np.float32)
+    photo = shading - 0.35 * np.asarray(img, dtype=np.float32) / 255  # dark ink on paper lit from the right
+    out = prepare_image(photo)
+    assert out[:, :4].max() == 0 and out[:, -4:].max() == 0  # the dark left edge of the paper is not ink
+    assert digit_classifier.predict(out.reshape(1, -1))[0] == 7
+
+
+def test_prepare_image_gives_every_pen_the_same_stroke():
+    """A felt-tip and a pencil 7 come out with strokes of about the same width (MNIST's)."""
+    def seven(width: int) -> np.ndarray:
+        img = Image.new("L", (400, 400), 255)
+        ImageDraw.Draw(img).line([(100, 80), (300, 80), (170, 330)], fill=0, width=width)
+        return prepare_image(np.asarray(img, dtype=np.float32) / 255)
+
+    thin, bold = seven(4), seven(60)
+    assert abs(float(thin.sum()) - float(bold.sum())) < 0.3 * float(thin.sum())  # 4 px and 60 px pens
 
 
 @pytest.mark.parametrize("value", [0.0, 1.0, 0.6])
 def test_prepare_image_of_a_blank_picture_is_all_zero(value):
     out = prepare_image(np.full((120, 90), value, dtype=np.float32))
-    assert out.shape == (8, 8)
+    assert out.shape == (28, 28)
     assert not out.any()
 
 
@@ -94,10 +120,10 @@ def test_prepare_image_reads_a_drawing_on_a_transparent_canvas(stroke):
 
 
 def test_image_features_shapes():
-    images = [np.zeros((8, 8)), _photo_of_seven()]
-    assert ImageFeatures(kind="pixels").fit_transform(images).shape == (2, 64)
-    assert ImageFeatures(kind="hog").fit_transform(images).shape == (2, 324)
-    assert ImageFeatures(kind="pixels+hog").fit_transform(images).shape == (2, 64 + 324)
+    images = [np.zeros((28, 28)), _photo_of_seven()]
+    assert ImageFeatures(kind="pixels").fit_transform(images).shape == (2, 784)
+    assert ImageFeatures(kind="hog").fit_transform(images).shape == (2, 864)
+    assert ImageFeatures(kind="pixels+hog").fit_transform(images).shape == (2, 784 + 864)
 
 
 def test_make_features_rejects_unknown_kinds():

@@ -72,7 +72,7 @@ def test_uploaded_photo_is_shown_in_digit_form_and_recognised(at):
     at.file_uploader(key="try_image_upload").upload("four.png", photo_of_four(), "image/png").run()
     assert_clean(at)
     assert prediction(at) == "4"
-    assert figures(at)[0].layout.annotations[0].text == "8x8 digit form"
+    assert figures(at)[0].layout.annotations[0].text == "28x28 digit form"
 
 
 def test_camera_photo_is_recognised(at):
