@@ -7,21 +7,30 @@ from pathlib import Path
 import numpy as np
 import soundfile as sf
 from PIL import Image, ImageDraw
+from scipy.signal import resample_poly
 
-from mmdemo.datasets import load_av_digits
-from mmdemo.evaluate import split_indices
+HELDOUT_SPEECH = Path(__file__).resolve().parents[1] / "data" / "heldout" / "speech"
+HELDOUT_VOICE = "en-us+m3"
 
 
-def spoken_digit_wav(path: Path, label: str = "3") -> Path:
-    """A held-out bundled clip of ``label`` at 48 kHz, with silence around it (the fake mic loops the file)."""
-    ds = load_av_digits()
-    _, test = split_indices(ds.y, seed=0)
-    i = next(i for i in test if ds.class_names[ds.y[i]] == label)
-    y = ds.data["audio"][i]
-    up = np.interp(np.arange(int(len(y) * 6)) / 6, np.arange(len(y)), y)
-    sig = np.r_[np.zeros(int(0.3 * 48000)), 0.5 * up, np.zeros(4 * 48000)]
-    sf.write(path, sig.astype(np.float32), 48000, subtype="PCM_16")
+def fake_mic_wav(recording: Path, path: Path, *, tail_s: float = 4.0) -> Path:
+    """``recording`` as the 48 kHz 16-bit WAV Chromium's fake microphone reads, with quiet room noise after it.
+
+    The fake microphone loops its file: the tail keeps a 2.5 s recording from
+    hearing the word twice. The tail's noise has the level of the recording's
+    first 0.2 s (room noise before the word).
+    """
+    y, sr = sf.read(recording, dtype="float32", always_2d=False)
+    y = resample_poly(y, 48_000, sr)
+    lead = y[: int(0.2 * 48_000)]
+    tail = np.random.default_rng(0).normal(0, float(np.std(lead)), int(tail_s * 48_000))
+    sf.write(path, np.r_[y, tail].astype(np.float32), 48_000, subtype="PCM_16")
     return path
+
+
+def spoken_digit_wav(path: Path, label: str = "3", *, voice: str = HELDOUT_VOICE) -> Path:
+    """A held-out espeak-ng recording of ``label`` in a noisy room (tests/data/heldout/speech), for the fake mic."""
+    return fake_mic_wav(HELDOUT_SPEECH / label / f"{voice}-0.flac", path)
 
 
 def digit_photo_y4m(path: Path, *, width: int = 640, height: int = 480, frames: int = 10) -> Path:
