@@ -14,7 +14,7 @@ from threadpoolctl import threadpool_limits
 from mmdemo.classifiers import make_classifier
 from mmdemo.datasets.base import MultimodalDataset
 from mmdemo.errors import InputError, Message, ParameterError, modality_word
-from mmdemo.features import DEFAULT_FEATURES, IMAGE_SIZE, make_features, prepare_audio, prepare_image
+from mmdemo.features import DEFAULT_FEATURES, IMAGE_SIZE, SPEECH_KINDS, make_features, prepare_audio, prepare_image
 from mmdemo.fusion import check_fusion, make_fusion_model
 from mmdemo.io import check_text
 
@@ -259,7 +259,7 @@ class MultimodalModel:
             return self
         parts = []
         for m in self.modalities:
-            cached = None if feature_cache is None else feature_cache.get((m, self.features_[m]))
+            cached = None if feature_cache is None else feature_cache.get(self._cache_key(m))
             if m in _STATELESS and cached is not None and len(cached) == dataset.n_samples:
                 parts.append(cached[idx])
             else:
@@ -267,6 +267,15 @@ class MultimodalModel:
         with threadpool_limits(limits=1, user_api="blas"):
             self._fit_missing(np.hstack(parts), dataset.y[idx])
         return self
+
+    def _cache_key(self, modality: str) -> tuple:
+        """Key of a stateless modality's features in a `FeatureCache`.
+
+        The recognizer's evidence depends on the words it listens for, so the
+        class names are part of the key for the speech kinds.
+        """
+        kind = self.features_[modality]
+        return (modality, kind, tuple(self.class_names_)) if kind in SPEECH_KINDS else (modality, kind)
 
     def dataset_matrix(
         self, dataset: MultimodalDataset, train_idx: np.ndarray, *, feature_cache: FeatureCache | None = None
@@ -280,11 +289,13 @@ class MultimodalModel:
         parts, col = [], 0
         for m in self.modalities:
             kind = self.features_[m]
-            feat = make_features(m, kind, sample_rate=self.sample_rate_, image_size=self.image_size_)
+            feat = make_features(
+                m, kind, sample_rate=self.sample_rate_, image_size=self.image_size_, class_names=self.class_names_
+            )
             values = dataset.data[m]
             if m in _STATELESS:
                 feat.fit([])
-                key = (m, kind)
+                key = self._cache_key(m)
                 if feature_cache is not None and key in feature_cache and len(feature_cache[key]) == dataset.n_samples:
                     F = feature_cache[key]
                 else:

@@ -2,16 +2,29 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from sklearn.base import BaseEstimator
 
 from mmdemo.errors import ParameterError, modality_word
-from mmdemo.features.audio import AudioFeatures, mel_spectrogram_db, mfcc_fixed, mfcc_frames, mfcc_pooled, prepare_audio
-from mmdemo.features.image import ImageFeatures, image_hog, image_pixels, prepare_image
+from mmdemo.features.audio import (
+    SPEECH_KINDS,
+    AudioFeatures,
+    mel_spectrogram_db,
+    mfcc_fixed,
+    mfcc_frames,
+    mfcc_pooled,
+    prepare_audio,
+)
+from mmdemo.features.image import IMAGE_SIZE, ImageFeatures, image_hog, image_pixels, prepare_image
+from mmdemo.features.speech import spoken_words, unsayable_names, word_evidence
 from mmdemo.features.text import TextFeatures, normalise_text
 
 __all__ = [
     "FEATURE_KINDS",
+    "IMAGE_SIZE",
     "DEFAULT_FEATURES",
+    "SPEECH_KINDS",
     "make_features",
     "AudioFeatures",
     "ImageFeatures",
@@ -25,26 +38,39 @@ __all__ = [
     "normalise_text",
     "prepare_audio",
     "prepare_image",
+    "spoken_words",
+    "unsayable_names",
+    "word_evidence",
 ]
 
 #: Feature kinds offered per modality, the first being the default.
 FEATURE_KINDS: dict[str, tuple[str, ...]] = {
-    "image": ("pixels", "hog", "pixels+hog"),
-    "audio": ("frames", "pooled"),
+    "image": ("hog", "pixels", "pixels+hog"),
+    "audio": ("frames", "pooled", "speech", "speech+frames"),
     "text": ("char", "word"),
 }
 DEFAULT_FEATURES: dict[str, str] = {m: kinds[0] for m, kinds in FEATURE_KINDS.items()}
 
 
 def make_features(
-    modality: str, kind: str | None = None, *, sample_rate: int = 8000, image_size: int = 8
+    modality: str,
+    kind: str | None = None,
+    *,
+    sample_rate: int = 8000,
+    image_size: int = IMAGE_SIZE,
+    class_names: Sequence[str] | None = None,
 ) -> BaseEstimator:
     """The feature transformer for one modality.
+
+    ``class_names`` (the dataset's, in label order) are the words the audio
+    speech kinds listen for; the other kinds ignore them.
 
     Examples
     --------
     >>> make_features("audio", "pooled").kind
     'pooled'
+    >>> make_features("audio", "speech", class_names=["0", "1"]).fit([]).words_
+    ['zero', 'one']
     """
     kind = kind or DEFAULT_FEATURES.get(modality)
     if modality not in FEATURE_KINDS:
@@ -65,5 +91,5 @@ def make_features(
     if modality == "image":
         return ImageFeatures(kind=kind, size=image_size)
     if modality == "audio":
-        return AudioFeatures(kind=kind, sample_rate=sample_rate)
+        return AudioFeatures(kind=kind, sample_rate=sample_rate, words=class_names)
     return TextFeatures(kind=kind)
