@@ -15,7 +15,7 @@ from mmdemo.classifiers import make_classifier
 from mmdemo.datasets.base import MultimodalDataset
 from mmdemo.errors import InputError, Message, ParameterError, modality_word
 from mmdemo.features import DEFAULT_FEATURES, IMAGE_SIZE, SPEECH_KINDS, make_features, prepare_audio, prepare_image
-from mmdemo.fusion import check_fusion, make_fusion_model
+from mmdemo.fusion import LateFusionClassifier, check_fusion, make_fusion_model
 from mmdemo.io import check_text
 
 __all__ = ["MultimodalModel", "FeatureCache", "featurize_dataset", "modality_features"]
@@ -81,6 +81,22 @@ def featurize_dataset(
     dataset.require_modalities(model.modalities)
     X = model.dataset_matrix(dataset, np.arange(dataset.n_samples), feature_cache=feature_cache)
     return X, dict(model.blocks_)
+
+
+def _block_model(estimator: Any, k: int) -> Any:
+    """Late fusion's own model of block ``k``, when it can stand for that modality alone, else None.
+
+    A late fusion fits one classifier per modality on the rows where it is
+    present: the same model the unimodal evidence needs (a block-scaled copy
+    of the classifier), so it is reused instead of fitted twice. Its labels are
+    the fusion's encoded classes, equal to the model's when every class was in
+    the training rows.
+    """
+    if not isinstance(estimator, LateFusionClassifier) or not np.array_equal(
+        estimator.classes_, np.arange(len(estimator.classes_))
+    ):
+        return None
+    return estimator.estimators_[k]
 
 
 def _remember_fitted(cache: FeatureCache, key: tuple, value: tuple) -> None:
@@ -211,7 +227,11 @@ class MultimodalModel:
         self.estimator_.fit(X[fused_rows], y[fused_rows])
         self.fit_seconds_ = time.perf_counter() - start
         if fit_unimodal and len(self.modalities) > 1:
-            for m, (a, b) in self.blocks_.items():
+            for k, (m, (a, b)) in enumerate(self.blocks_.items()):
+                shared = _block_model(self.estimator_, k)
+                if shared is not None:  # late fusion fitted exactly this model already
+                    self.unimodal_[m] = shared
+                    continue
                 rows = idx[~np.isnan(X[idx, a:b]).all(axis=1)]
                 single = make_fusion_model(
                     "single", make_classifier(self.classifier, random_state=self.random_state), {m: (0, b - a)}

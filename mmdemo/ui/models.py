@@ -32,7 +32,18 @@ def default_model() -> tuple[Result, MultimodalModel]:
         classifier="svm",
         seed=0,
         feature_cache=_bundled_features("av-digits"),
+        fit_missing=False,  # half a minute of fits most visitors never need: `_default_extras` adds them
     )
+
+
+@st.cache_resource(show_spinner=False)
+def _default_extras() -> bool:
+    """Fit the default model's missing-modality pieces, once per server, when a student first picks one."""
+    result, model = default_model()
+    data = bundled_dataset("av-digits")
+    train, _ = split_indices(data.y, test_size=result.test_size, seed=result.seed, class_names=data.class_names)
+    model.add_missing_strategies(data, train, feature_cache=_bundled_features("av-digits"))
+    return True
 
 
 def active_model() -> tuple[Result | None, MultimodalModel, str]:
@@ -79,14 +90,18 @@ def describe(result: Result | None, origin: str, model: MultimodalModel) -> str:
 def usable_strategy(missing: str, model: MultimodalModel) -> str:
     """``missing`` if the model can use it, fitting its extras once for a model trained in this session.
 
-    Train & compare fits models without the missing-modality extras (they cost
-    seconds); they are fitted here, on the same training rows, when first asked
-    for. An imported model without them falls back to "fusion default".
+    Train & compare and the default model fit without the missing-modality
+    extras (they cost seconds); they are fitted here, on the same training rows,
+    when first asked for. An imported model without them falls back to "fusion default".
     """
     if missing == "fusion default" or missing in getattr(model, "missing_", {}):
         return missing
     trained = state.get("trained")
-    if trained is None or trained["model"] is not model or trained.get("data") is None or trained["result"] is None:
+    if trained is None:  # the page predicts with the default model
+        with st.spinner(t("models.spinner_missing")):
+            _default_extras()
+        return missing
+    if trained["model"] is not model or trained.get("data") is None or trained["result"] is None:
         st.warning(t("models.no_strategy", strategy=missing))
         return "fusion default"
     result, data = trained["result"], trained["data"]
