@@ -48,6 +48,7 @@ from PIL import Image
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from tests.browser.helpers import draw_strokes, prediction  # noqa: E402
 from tests.data.strokes import STYLES, digit_strokes, downsample, render_paper_photo, render_screen  # noqa: E402
 
 FIXTURE = ROOT / "tests" / "data" / "heldout" / "speech"
@@ -146,12 +147,6 @@ def _model_summary(trained: dict) -> dict:
 # ---------------------------------------------------------------- the browser
 
 
-def _prediction(page, timeout_ms: float = 120_000) -> str:
-    heading = page.get_by_text(re.compile(r"^Prediction: ")).first
-    heading.wait_for(timeout=timeout_ms)
-    return heading.inner_text().split(": ")[1].strip()
-
-
 def _choose_draw(page, url: str) -> None:
     from benchmarks.server import wait_idle
 
@@ -160,21 +155,6 @@ def _choose_draw(page, url: str) -> None:
     page.locator("[data-testid='stButtonGroup'] button", has_text="Draw").first.click()
     wait_idle(page, after_action=True)
     page.locator("canvas").last.wait_for()
-
-
-def draw(page, strokes, *, side: float = 280) -> None:
-    """Draw ``strokes`` (unit box, y down) on the page's drawing canvas with the mouse, a stroke at a time."""
-    from benchmarks.server import wait_idle
-
-    box = page.locator("canvas").last.bounding_box()
-    for stroke in strokes:
-        (x, y), rest = stroke[0], stroke[1:]
-        page.mouse.move(box["x"] + x * side, box["y"] + y * side)
-        page.mouse.down()
-        for x, y in rest:
-            page.mouse.move(box["x"] + x * side, box["y"] + y * side, steps=2)
-        page.mouse.up()
-        wait_idle(page, after_action=True)  # every stroke sends the drawing; let that run finish
 
 
 def _clear_canvas(page, url: str) -> None:
@@ -204,8 +184,8 @@ def check_canvas(*, styles: tuple[str, ...], copies: int, seed: int, log: Path) 
             for copy in range(copies):
                 for digit in range(10):
                     strokes = digit_strokes(digit, style=style, rng=np.random.default_rng([seed, digit, copy, 7]))
-                    draw(page, strokes)
-                    got = _prediction(page)
+                    draw_strokes(page, strokes)
+                    got = prediction(page)
                     rows.append({"digit": str(digit), "style": style, "copy": copy, "predicted": got})
                     print(f"  canvas {style:<9} {digit} -> {got}", flush=True)
                     _clear_canvas(page, url)
@@ -237,7 +217,7 @@ def check_mic(recordings: list[Path], *, work: Path, log: Path) -> dict:
             page.goto(f"{url}/Try_it_yourself")
             wait_idle(page)
             record_word(page, 2.5)
-            got = _prediction(page)
+            got = prediction(page)
             voice = flac.stem.rsplit("-", 1)[0]
             rows.append({"digit": flac.parent.name, "voice": voice, "file": flac.name, "predicted": got})
             print(f"  mic {voice:<15} {flac.parent.name} -> {got}", flush=True)

@@ -20,6 +20,21 @@ from benchmarks.server import launch, serve, wait_idle  # noqa: E402
 OUT = ROOT / "docs" / "screenshots"
 
 
+def _draw_a_seven(page) -> None:
+    import numpy as np
+
+    from tests.browser.helpers import draw_strokes
+    from tests.data.strokes import digit_strokes
+
+    page.locator("[data-testid='stButtonGroup'] button").nth(2).click()  # "Draw" in either language
+    wait_idle(page, after_action=True)
+    page.locator("canvas").last.wait_for()
+    draw_strokes(page, digit_strokes(7, style="european", rng=np.random.default_rng(7)))
+    page.locator("[data-testid='stPlotlyChart']").nth(1).wait_for(timeout=180_000)
+    page.mouse.wheel(0, 520)  # down to what the model sees and its prediction
+    wait_idle(page, after_action=True)
+
+
 def _train(page) -> None:
     page.locator("[data-testid='stButton'] button").first.click()  # "Train" in either language
     page.locator("[data-testid='stMetricValue']").first.wait_for(timeout=180_000)
@@ -33,6 +48,7 @@ SHOTS = [
     ("robustness", "Robustness_lab", None),
     ("crossmodal", "Cross_modal_lab", None),
     ("learn", "Learn", None),
+    ("try", "Try_it_yourself", _draw_a_seven),
 ]
 
 

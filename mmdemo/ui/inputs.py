@@ -35,7 +35,9 @@ def drawn_image(key: str) -> np.ndarray | None:
     from streamlit_drawable_canvas import st_canvas
 
     result = st_canvas(
-        stroke_width=22,
+        # MNIST's pen: its strokes are ~3 px of a 28x28 digit whose ink fits 20x20, i.e. 0.15 of the
+        # ink's height; a digit drawn ~190 px tall here with a 28 px pen matches it before any correction.
+        stroke_width=28,
         stroke_color="#000000",
         background_color="#ffffff",
         height=280,

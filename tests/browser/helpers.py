@@ -51,3 +51,25 @@ def take_photo(page) -> None:
     page.wait_for_timeout(2500)
     page.get_by_role("button", name=re.compile("Take photo", re.I)).first.click()
     wait_idle(page, after_action=True)
+
+
+def prediction(page, timeout_ms: float = 120_000) -> str:
+    """The label of Try it yourself's "Prediction: X" heading, once it shows."""
+    heading = page.get_by_text(re.compile(r"^Prediction: ")).first
+    heading.wait_for(timeout=timeout_ms)
+    return heading.inner_text().split(": ")[1].strip()
+
+
+def draw_strokes(page, strokes, *, side: float = 280) -> None:
+    """Draw ``strokes`` (polylines in a unit box, y down) on the page's drawing canvas with the mouse.
+
+    Each stroke sends the drawing to the server: its run finishes before the next stroke.
+    """
+    box = page.locator("canvas").last.bounding_box()
+    for (x, y), *rest in strokes:
+        page.mouse.move(box["x"] + x * side, box["y"] + y * side)
+        page.mouse.down()
+        for x, y in rest:
+            page.mouse.move(box["x"] + x * side, box["y"] + y * side, steps=2)
+        page.mouse.up()
+        wait_idle(page, after_action=True)

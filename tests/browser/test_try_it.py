@@ -7,16 +7,10 @@ import re
 import numpy as np
 import pytest
 
-from tests.browser.helpers import no_exception, open_page, record_word, take_photo, wait_idle
+from tests.browser.helpers import draw_strokes, no_exception, open_page, prediction, record_word, take_photo, wait_idle
 from tests.data.strokes import digit_strokes
 
 pytestmark = pytest.mark.browser
-
-
-def _prediction(page) -> str:
-    heading = page.get_by_text(re.compile(r"^Prediction: ")).first
-    heading.wait_for(timeout=120_000)
-    return heading.inner_text().split(": ")[1]
 
 
 def _choose(page, option: str) -> None:
@@ -29,7 +23,7 @@ def test_record_a_word_with_the_microphone(media_page, app_url):
     open_page(page, f"{app_url}/Try_it_yourself")
     record_word(page)
     # the fake microphone plays "three" by espeak-ng in a noisy room (tests/data/heldout/speech), never trained on
-    assert _prediction(page) == "3"
+    assert prediction(page) == "3"
     page.get_by_text("Trimmed, normalised clip").first.wait_for()
     assert no_exception(page)
 
@@ -40,20 +34,8 @@ def test_take_a_photo_with_the_camera(media_page, app_url):
     _choose(page, "Camera")
     wait_idle(page, after_action=True)
     take_photo(page)
-    assert _prediction(page) == "4"
+    assert prediction(page) == "4"
     assert no_exception(page)
-
-
-def _draw(page, strokes, side: float = 280) -> None:
-    """Draw ``strokes`` (unit box, y down) on the canvas with the mouse; each stroke's run finishes first."""
-    box = page.locator("canvas").last.bounding_box()
-    for (x, y), *rest in strokes:
-        page.mouse.move(box["x"] + x * side, box["y"] + y * side)
-        page.mouse.down()
-        for x, y in rest:
-            page.mouse.move(box["x"] + x * side, box["y"] + y * side, steps=2)
-        page.mouse.up()
-        wait_idle(page, after_action=True)
 
 
 @pytest.mark.parametrize(("digit", "style"), [(7, "print"), (7, "european"), (8, "print")])
@@ -63,8 +45,8 @@ def test_draw_a_digit_on_the_canvas(page, app_url, digit, style):
     _choose(page, "Draw")
     wait_idle(page, after_action=True)
     page.locator("canvas").last.wait_for()
-    _draw(page, digit_strokes(digit, style=style, rng=np.random.default_rng(digit)))
-    assert _prediction(page) == str(digit)
+    draw_strokes(page, digit_strokes(digit, style=style, rng=np.random.default_rng(digit)))
+    assert prediction(page) == str(digit)
     page.get_by_text(re.compile(r"^\d+x\d+ digit form$")).first.wait_for()  # the picture of what the model sees
     assert no_exception(page)
 
@@ -77,7 +59,7 @@ def test_bad_files_show_a_clear_error_and_the_session_carries_on(page, app_url):
     page.get_by_role("textbox", name="Text").first.fill("sieben")
     page.get_by_role("textbox", name="Text").first.press("Enter")
     wait_idle(page, after_action=True)
-    assert _prediction(page) == "7"
+    assert prediction(page) == "7"
     uploads = page.locator("[data-testid='stFileUploaderDropzoneInput']")
     for name in ("html-named.png", "huge-20000x20000.png", "truncated.jpg"):
         case = cases[name]
@@ -86,5 +68,5 @@ def test_bad_files_show_a_clear_error_and_the_session_carries_on(page, app_url):
         alert = page.locator("[data-testid='stAlertContentError']").first
         alert.wait_for()
         assert name in alert.inner_text() and case.expect in alert.inner_text()
-        assert _prediction(page) == "7"  # the typed text still predicts: nothing lost
+        assert prediction(page) == "7"  # the typed text still predicts: nothing lost
         assert no_exception(page)

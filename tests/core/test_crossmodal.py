@@ -330,7 +330,7 @@ def test_text_features_are_fitted_on_training_rows_only(experiment, monkeypatch)
 
     monkeypatch.setattr(TextFeatures, "fit", spy)
     r = experiment(query="text", target="audio", feature_cache={})  # a fresh cache: nothing fitted before
-    assert seen == [r.n_train] and r.n_train == 1125
+    assert seen == [r.n_train] and r.n_train == 3750
 
 
 def test_lab_errors_are_readable(experiment):
@@ -369,7 +369,7 @@ def test_cli_retrieve_json_has_the_contract_keys(monkeypatch, feature_cache):
     payload = json.loads(out)
     assert set(payload) >= RETRIEVE_KEYS
     assert payload["query"] == "audio" and payload["target"] == "image" and payload["method"] == "cca"
-    assert payload["instance_pairs"] is False and payload["n_queries"] == 375 and len(payload["correlations"]) == 8
+    assert payload["instance_pairs"] is False and payload["n_queries"] == 1250 and len(payload["correlations"]) == 8
     assert payload["mean_average_precision"] > 2 * payload["chance_map"]
 
 

@@ -86,6 +86,7 @@ def test_prepare_image_reads_a_photo_with_uneven_light_and_a_thin_pen(digit_clas
 
 def test_prepare_image_gives_every_pen_the_same_stroke():
     """A felt-tip and a pencil 7 come out with strokes of about the same width (MNIST's)."""
+
     def seven(width: int) -> np.ndarray:
         img = Image.new("L", (400, 400), 255)
         ImageDraw.Draw(img).line([(100, 80), (300, 80), (170, 330)], fill=0, width=width)

@@ -24,7 +24,7 @@ class TestDataExplorer:
         assert_clean(at)
         counts = at.dataframe[0].value
         assert list(counts.columns) == [str(d) for d in range(10)]
-        assert counts.loc["audio"].sum() == 1500
+        assert counts.loc["audio"].sum() == 5000
         grid = figures(at)[0]
         assert len([t for t in grid.data if t.type == "heatmap"]) == 16  # default: 16 samples per page
 
