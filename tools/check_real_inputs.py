@@ -136,6 +136,14 @@ def check_speech(work: Path, *, quick: bool, seed: int) -> dict:
             make(folder, (voice,), per_voice=3, seed=seed + 1)
             per_voice[voice] = evaluate(model, folder)
         out["generated"] = {**pooled(per_voice), "per_voice": per_voice, "per_voice_and_digit": 3}
+        # The same recordings as a folder dataset of their own, trained audio-only (a class's own voices).
+        together = work / "speech_together"
+        for voice in ALL_VOICES:
+            for f in (work / "speech" / voice).glob("*/*.flac"):
+                (together / f.parent.name).mkdir(parents=True, exist_ok=True)
+                shutil.copy(f, together / f.parent.name / f"{voice}-{f.name}")
+        own = mmdemo("train", "--data-dir", str(together), "--modalities", "audio", "--classifier", "svm")
+        out["folder_trained"] = {k: own[k] for k in ("accuracy", "n_train", "n_test", "seed", "test_size")}
     return out
 
 
@@ -261,6 +269,12 @@ def report(results: dict) -> str:
             g = sp["generated"]
             voices = "  ".join(f"{v} {a['accuracy']:.2f}" for v, a in g["per_voice"].items())
             lines.append(f"    {'espeak-ng, all voices':<24} {g['accuracy']:.3f} of {g['n']:<4} ({voices})")
+        if "folder_trained" in sp:
+            ft = sp["folder_trained"]
+            lines.append(
+                f"  those recordings as a folder, trained audio-only: {ft['accuracy']:.3f} on {ft['n_test']} held out"
+                f" (seed {ft['seed']}, {ft['test_size']:.0%})"
+            )
     for part, label in (("canvas", "browser canvas drawings"), ("mic", "browser microphone")):
         if part in results:
             r = results[part]
