@@ -152,7 +152,10 @@ def test_load_folder_pairs_files_by_stem(folder):
     row = {sid: i for i, sid in enumerate(ds.sample_ids)}
     tom, felix, rex, fido = (row[k] for k in ("cat/tom", "cat/felix", "dog/rex", "dog/fido"))
     assert ds.data["text"][tom] == "miaow" and ds.data["image"][tom].shape == (20, 20)
-    assert ds.data["audio"][tom] is not None
+    tom_audio = ds.data["audio"][tom]  # the 300 Hz tone of tom.wav (its quiet ends trimmed)
+    assert tom_audio.dtype == np.float32 and 0.8 * 8000 < len(tom_audio) <= 8000
+    spectrum = np.abs(np.fft.rfft(tom_audio))
+    assert np.argmax(spectrum) * 8000 / len(tom_audio) == pytest.approx(300, abs=5)
     assert ds.data["audio"][felix] is None and ds.data["text"][felix] is None
     assert ds.data["image"][rex] is None and ds.data["text"][rex] == "woof"
     assert ds.labels()[tom] == "cat" and ds.labels()[rex] == "dog"
