@@ -24,6 +24,7 @@ from mmdemo.corrupt import DEFAULT_KIND, corrupt_dataset
 from mmdemo.datasets.base import MultimodalDataset
 from mmdemo.errors import ParameterError, modality_word
 from mmdemo.evaluate import split_indices
+from mmdemo.features import SPEECH_KINDS
 from mmdemo.fusion import FUSIONS
 from mmdemo.model import FeatureCache, MultimodalModel, modality_features
 
@@ -132,9 +133,9 @@ class RobustnessCurves:
         return asdict(self) | {"auc": self.auc()}
 
 
-#: Feature kinds the lab puts in place of a dataset's recommended speech kinds: corrupted audio is
+#: What the lab hears audio through instead of a dataset's recommended speech kind: corrupted audio is
 #: new audio at every level, and decoding it with the recognizer costs ~8 ms a clip each time.
-LAB_FEATURES: dict[str, str] = {"audio": "frames"}
+LAB_AUDIO_FEATURES = "frames"
 
 
 class RobustnessLab:
@@ -155,7 +156,7 @@ class RobustnessLab:
         Fusion methods, from `mmdemo.fusion.FUSIONS`.
     classifier, features, test_size, seed
         As in `mmdemo.evaluate.train_and_evaluate`, except that audio defaults to the
-        MFCC ``"frames"`` (`LAB_FEATURES`): every corruption level is new audio, and the
+        MFCC ``"frames"`` (`LAB_AUDIO_FEATURES`): every corruption level is new audio, and the
         speech recognizer's evidence would decode every held-out clip again at each one.
 
     Examples
@@ -187,12 +188,9 @@ class RobustnessLab:
         self.seed = seed
 
     def _features(self) -> dict[str, str]:
-        """The feature kinds used: those given, else the dataset's, with `LAB_FEATURES` before speech kinds."""
-        chosen = {m: self.features.get(m) or self.dataset.features.get(m) for m in self.modalities}
-        for m, kind in LAB_FEATURES.items():
-            if m in chosen and (self.features.get(m) is None) and (chosen[m] or "").startswith("speech"):
-                chosen[m] = kind
-        return {m: k for m, k in chosen.items() if k}
+        """The kinds given; a dataset's recommended speech kind becomes `LAB_AUDIO_FEATURES`."""
+        recommended = {m: LAB_AUDIO_FEATURES if k in SPEECH_KINDS else k for m, k in self.dataset.features.items()}
+        return recommended | self.features
 
     def fit(self, *, feature_cache: FeatureCache | None = None, progress: Progress | None = None) -> RobustnessLab:
         """Split, then fit every fusion method and the per-modality models on the clean training rows."""
