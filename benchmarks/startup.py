@@ -25,9 +25,9 @@ HOME_TARGET, TRAIN_TARGET = 5.0, 3.0
 
 _FIRST_MFCC = {
     "before: librosa.feature.mfcc": "import numpy as np, librosa\n"
-    "librosa.feature.mfcc(y=np.random.default_rng(0).normal(size=8000).astype('float32'), sr=8000, n_fft=256)",
+    "librosa.feature.mfcc(y=np.random.default_rng(0).normal(size=16000).astype('float32'), sr=16000, n_fft=512)",
     "after: mmdemo mfcc_frames": "import numpy as np\nfrom mmdemo.features.audio import mfcc_frames\n"
-    "mfcc_frames(clips=[np.random.default_rng(0).normal(size=8000).astype('float32')], sr=8000)",
+    "mfcc_frames(clips=[np.random.default_rng(0).normal(size=16000).astype('float32')], sr=16000)",
 }
 
 

@@ -10,6 +10,7 @@ import numpy as np
 
 from mmdemo.datasets.base import MODALITIES, MultimodalDataset
 from mmdemo.errors import Message, ParameterError, modality_word
+from mmdemo.features.audio import SAMPLE_RATE
 
 __all__ = [
     "CORRUPTIONS",
@@ -246,7 +247,7 @@ _AUDIO_KINDS: dict[str, Callable[[np.ndarray, float, np.random.Generator, int], 
 
 
 def corrupt_audio(
-    y: np.ndarray, *, level: float, rng: np.random.Generator, kind: str = "noise", sample_rate: int = 8000
+    y: np.ndarray, *, level: float, rng: np.random.Generator, kind: str = "noise", sample_rate: int = SAMPLE_RATE
 ) -> np.ndarray:
     """Corrupt one mono clip; the kinds and what their level means are in ``CORRUPTIONS["audio"]``.
 
@@ -380,7 +381,7 @@ def corrupt_value(
     level: float,
     rng: np.random.Generator,
     kind: str | None = None,
-    sample_rate: int = 8000,
+    sample_rate: int = SAMPLE_RATE,
 ) -> Any:
     """Corrupt one raw value of ``modality`` (``kind=None``: that modality's `DEFAULT_KIND`).
 

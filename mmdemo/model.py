@@ -147,7 +147,7 @@ class MultimodalModel:
     >>> from mmdemo.datasets import make_xor_shapes
     >>> ds = make_xor_shapes(200)
     >>> model = MultimodalModel(["image", "audio"], fusion="tensor").fit(ds)
-    >>> model.predict_sample(image=ds.data["image"][0], audio=(ds.data["audio"][0], 8000))["label"] in ds.class_names
+    >>> model.predict_sample(image=ds.data["image"][0], audio=(ds.data["audio"][0], ds.sample_rate))["label"] in ds.class_names
     True
     >>> model.predict_sample(image=ds.data["image"][0], missing="fallback")["missing_strategy"]
     'fallback: image model'

@@ -56,7 +56,7 @@ clip index)`` (a redraw, see below, continues the same generator):
   the ramp remains.
 
 The processing chain is: engine -> temporary wav -> sox (mix to mono, pitch,
-tempo, resample to 8 kHz, 32-bit float) -> 0.3 s of digital silence padded on
+tempo, resample to 16 kHz, 32-bit float) -> 0.3 s of digital silence padded on
 both sides -> reverberation -> noise -> band limit -> gain -> voice-activity
 trimming -> peak normalised to 0.9 -> 16-bit FLAC via ``soundfile``.
 
@@ -132,7 +132,7 @@ DIGIT_WORDS = (
 )
 TEXT_TEMPLATES = ("{w}", "{w}.", "{w}!", "{w}?")
 
-SAMPLE_RATE = 8000
+SAMPLE_RATE = 16000
 PITCH_CENTS = (-400, 400)
 TEMPO = (0.75, 1.3)
 PAD_S = 0.3
@@ -306,7 +306,7 @@ def vad_trim(x: np.ndarray, sr: int) -> np.ndarray:
 
 
 def sox_stretch(src: Path, tmp_wav: Path, pitch: int, tempo: float) -> np.ndarray:
-    """Pitch/tempo, mono mix and 8 kHz resampling with sox; return float64 samples."""
+    """Pitch/tempo, mono mix and 16 kHz resampling with sox; return float64 samples."""
     run(
         [
             "sox",

@@ -18,6 +18,7 @@ import numpy as np
 from mmdemo.datasets.base import MODALITIES, MultimodalDataset
 from mmdemo.datasets.layout import MAX_FILES, MAX_TOTAL_BYTES, SampleFile, build_dataset, check_totals, plan_layout
 from mmdemo.errors import DatasetError, InputError, Message
+from mmdemo.features.audio import SAMPLE_RATE
 from mmdemo.io import KINDS, MAX_FILE_BYTES, check_size, encode_audio, encode_image, sniff
 
 __all__ = ["MAX_COMPRESSION_RATIO", "load_zip", "export_zip"]
@@ -135,7 +136,7 @@ def _reader(zf: zipfile.ZipFile):
 
 
 def load_zip(
-    source: bytes | str | Path, *, sample_rate: int = 8000, name: str | None = None
+    source: bytes | str | Path, *, sample_rate: int = SAMPLE_RATE, name: str | None = None
 ) -> tuple[MultimodalDataset, list[str]]:
     """Read a zipped folder dataset; return it and the list of problems found.
 

@@ -12,6 +12,7 @@ import soundfile as sf
 from mmdemo.datasets.base import MultimodalDataset
 from mmdemo.datasets.clues import make_clue
 from mmdemo.errors import DatasetError
+from mmdemo.features.audio import SAMPLE_RATE
 from mmdemo.features.speech import remember_evidence
 
 __all__ = ["AUDIO_DIR", "load_av_digits", "load_digit_clips", "load_mnist_digits"]
@@ -19,7 +20,6 @@ __all__ = ["AUDIO_DIR", "load_av_digits", "load_digit_clips", "load_mnist_digits
 AUDIO_DIR = Path(__file__).resolve().parent.parent / "data" / "av_digits" / "audio"
 #: The speech recognizer's evidence for every bundled clip (tools/make_av_digits_evidence.py).
 EVIDENCE_FILE = AUDIO_DIR.parent / "speech_evidence.npz"
-SAMPLE_RATE = 8000
 
 DESCRIPTION = (
     "Digits 0-9 in three modalities. Images: 5,000 real handwritten digits at 28x28, 500 of each, "
@@ -36,7 +36,7 @@ DESCRIPTION = (
 def load_digit_clips(*, with_evidence: bool = True) -> tuple[tuple[np.ndarray, ...], np.ndarray, tuple[str, ...]]:
     """All bundled spoken-digit clips: (clips, labels, voice of each clip).
 
-    Returns float32 mono clips at 8 kHz, read once per process (bundled data only).
+    Returns float32 mono clips at `SAMPLE_RATE` (16 kHz), read once per process (bundled data only).
     ``with_evidence`` also hands the speech recognizer the evidence stored for them
     (`EVIDENCE_FILE`), so they are not decoded again in this process.
     """

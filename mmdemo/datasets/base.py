@@ -9,6 +9,7 @@ from typing import Any, Literal
 import numpy as np
 
 from mmdemo.errors import DatasetError, modality_word
+from mmdemo.features.audio import SAMPLE_RATE
 
 __all__ = ["MODALITIES", "MultimodalDataset"]
 
@@ -59,7 +60,7 @@ class MultimodalDataset:
     data: dict[str, list[Any]]
     y: np.ndarray
     class_names: list[str]
-    sample_rate: int = 8000
+    sample_rate: int = SAMPLE_RATE
     pairing: Literal["instance", "label"] = "instance"
     description: str = ""
     sample_ids: list[str] = field(default_factory=list)

@@ -12,6 +12,7 @@ import numpy as np
 
 from mmdemo.datasets.base import MODALITIES, MultimodalDataset
 from mmdemo.errors import DatasetError, Message, modality_word
+from mmdemo.features.audio import SAMPLE_RATE
 
 __all__ = ["MAX_CLASSES", "MAX_SAMPLES", "empty_dataset", "add_class", "add_sample", "remove_sample", "remove_class"]
 
@@ -19,7 +20,7 @@ MAX_CLASSES = 50
 MAX_SAMPLES = 5_000
 
 
-def empty_dataset(name: str = "my-dataset", *, sample_rate: int = 8000) -> MultimodalDataset:
+def empty_dataset(name: str = "my-dataset", *, sample_rate: int = SAMPLE_RATE) -> MultimodalDataset:
     """A dataset with no classes and no samples.
 
     Examples

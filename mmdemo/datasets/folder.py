@@ -7,6 +7,7 @@ from pathlib import Path
 from mmdemo.datasets.base import MultimodalDataset
 from mmdemo.datasets.layout import MAX_FILES, SampleFile, build_dataset, check_totals, plan_layout
 from mmdemo.errors import DatasetError, Message
+from mmdemo.features.audio import SAMPLE_RATE
 from mmdemo.io import read_bytes
 
 __all__ = ["load_folder"]
@@ -63,7 +64,7 @@ def _read(f: SampleFile) -> bytes:
     return read_bytes(f.handle, f.path)[0]
 
 
-def load_folder(root: str | Path, *, sample_rate: int = 8000) -> tuple[MultimodalDataset, list[str]]:
+def load_folder(root: str | Path, *, sample_rate: int = SAMPLE_RATE) -> tuple[MultimodalDataset, list[str]]:
     """Read a folder dataset; return it and the list of problems found (files skipped and why).
 
     The layout and its rules are those of `load_zip` (see

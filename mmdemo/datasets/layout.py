@@ -19,6 +19,7 @@ import numpy as np
 
 from mmdemo.datasets.base import MODALITIES, MultimodalDataset
 from mmdemo.errors import DatasetError, InputError, Message, modality_word
+from mmdemo.features.audio import SAMPLE_RATE
 from mmdemo.io import decode_file, modality_of
 
 __all__ = ["MAX_FILES", "MAX_TOTAL_BYTES", "SampleFile", "Layout", "check_totals", "plan_layout", "build_dataset"]
@@ -193,7 +194,7 @@ def build_dataset(
     *,
     name: str,
     source: str,
-    sample_rate: int = 8000,
+    sample_rate: int = SAMPLE_RATE,
 ) -> tuple[MultimodalDataset, list[str]]:
     """Read, decode and pair the sample files of ``layout``; return the dataset and all problems.
 

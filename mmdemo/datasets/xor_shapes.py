@@ -5,10 +5,10 @@ from __future__ import annotations
 import numpy as np
 
 from mmdemo.datasets.base import MultimodalDataset
+from mmdemo.features.audio import SAMPLE_RATE
 
 __all__ = ["make_xor_shapes"]
 
-SAMPLE_RATE = 8000
 DESCRIPTION = (
     "A picture of a circle or a square, and a low or a high tone. The class is 'agree' for "
     "circle + low tone or square + high tone, and 'differ' otherwise (an XOR). Each modality "

@@ -8,6 +8,7 @@ from sklearn.base import BaseEstimator
 
 from mmdemo.errors import ParameterError, modality_word
 from mmdemo.features.audio import (
+    SAMPLE_RATE,
     SPEECH_KINDS,
     AudioFeatures,
     mel_spectrogram_db,
@@ -56,7 +57,7 @@ def make_features(
     modality: str,
     kind: str | None = None,
     *,
-    sample_rate: int = 8000,
+    sample_rate: int = SAMPLE_RATE,
     image_size: int = IMAGE_SIZE,
     class_names: Sequence[str] | None = None,
 ) -> BaseEstimator:

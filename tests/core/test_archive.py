@@ -19,6 +19,7 @@ from mmdemo.datasets.av_digits import load_digit_clips
 from mmdemo.errors import DatasetError, InputError
 from mmdemo.evaluate import train_and_evaluate
 from mmdemo.features import prepare_audio
+from mmdemo.features.audio import SAMPLE_RATE
 from tests.data.make_bad_inputs import BAD, CASES, Case
 
 ZIP_CASES = [c for c in CASES if c.use == "zip"]
@@ -45,7 +46,7 @@ def pets() -> MultimodalDataset:
     rng = np.random.default_rng(0)
     colour = rng.random((10, 12, 3)).astype(np.float32)
     clips = load_digit_clips()[0][:5]  # real clips with a noise floor: trimming them is delicate
-    audio = [prepare_audio(y, sr=8000) for y in clips]  # prepared, as every imported dataset is
+    audio = [prepare_audio(y, sr=SAMPLE_RATE) for y in clips]  # prepared, as every imported dataset is
     return MultimodalDataset(
         name="pets",
         data={
@@ -88,7 +89,7 @@ def test_export_then_load_gives_the_same_dataset_back(pets):
 
 def test_recorded_audio_survives_export_and_import_sample_for_sample():
     """40 real clips as a dataset built in the app holds them: no clip may lose its ends on the way."""
-    clips = [prepare_audio(y, sr=8000) for y in load_digit_clips()[0][:40]]
+    clips = [prepare_audio(y, sr=SAMPLE_RATE) for y in load_digit_clips()[0][:40]]
     ds = MultimodalDataset("words", {"audio": clips}, np.arange(40) % 2, ["a", "b"])
     back, _ = load_zip(export_zip(ds))
     order = [ds.sample_ids.index(f"words#{sid.split('_')[-1]}") for sid in back.sample_ids]

@@ -110,7 +110,7 @@ def test_predict_from_files(trained, capsys, tmp_path, png_bytes, wav_bytes):
     ds = make_xor_shapes()
     picture, recording = tmp_path / "shape.png", tmp_path / "tone.wav"
     picture.write_bytes(png_bytes(ds.data["image"][0]))
-    recording.write_bytes(wav_bytes(ds.data["audio"][0]))
+    recording.write_bytes(wav_bytes(ds.data["audio"][0], sr=ds.sample_rate))
 
     status, out, err = run(["predict", "--model", str(model), "--image", str(picture), "--json"], capsys)
     assert status == 0, err

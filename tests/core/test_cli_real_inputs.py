@@ -62,7 +62,7 @@ def test_a_phone_style_recording_is_resampled_trimmed_and_recognised(av_models, 
     hits = 0
     for i in test[:10]:
         y = ds.data["audio"][i]
-        up = np.interp(np.arange(int(len(y) * 44100 / 8000)) * 8000 / 44100, np.arange(len(y)), y)
+        up = np.interp(np.arange(int(len(y) * 44100 / ds.sample_rate)) * ds.sample_rate / 44100, np.arange(len(y)), y)
         quiet = 0.05 * up
         stereo = np.stack([np.r_[np.zeros(44100), quiet], np.r_[np.zeros(44100), 0.9 * quiet]], axis=1)
         path = tmp_path / f"clip{i}.wav"

@@ -18,8 +18,9 @@ from mmdemo.corrupt import (
 from mmdemo.datasets import make_xor_shapes
 from mmdemo.datasets.base import MultimodalDataset
 from mmdemo.errors import ParameterError
+from mmdemo.features.audio import SAMPLE_RATE
 
-SR = 8000
+SR = SAMPLE_RATE
 SENTENCES = [
     "seven days make a week and four weeks make a month",
     "the quick brown fox jumps over the lazy dog",

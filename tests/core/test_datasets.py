@@ -26,7 +26,7 @@ def test_av_digits_has_ten_named_classes_and_three_complete_modalities(av_digits
     assert av_digits.class_names == [str(d) for d in range(10)]
     assert av_digits.modalities == ["image", "audio", "text"]
     assert av_digits.pairing == "label"
-    assert av_digits.sample_rate == 8000
+    assert av_digits.sample_rate == 16000
     for m in av_digits.modalities:
         assert av_digits.present(m).all(), f"some {m} values are missing"
     assert set(np.unique(av_digits.y)) == set(range(10))
@@ -129,7 +129,7 @@ def folder(tmp_path, png_bytes, wav_bytes):
     picture = np.zeros((20, 20))
     picture[5:15, 8:12] = 1.0
     t = np.arange(8000) / 8000
-    tone = 0.5 * np.sin(2 * np.pi * 300 * t) * np.hanning(8000)
+    tone = 0.5 * np.sin(2 * np.pi * 300 * t) * np.hanning(8000)  # one second at 8 kHz
     (root / "cat" / "tom.png").write_bytes(png_bytes(picture))
     (root / "cat" / "tom.wav").write_bytes(wav_bytes(tone))
     (root / "cat" / "tom.txt").write_text("miaow", encoding="utf-8")
@@ -153,16 +153,16 @@ def test_load_folder_pairs_files_by_stem(folder):
     tom, felix, rex, fido = (row[k] for k in ("cat/tom", "cat/felix", "dog/rex", "dog/fido"))
     assert ds.data["text"][tom] == "miaow" and ds.data["image"][tom].shape == (20, 20)
     tom_audio = ds.data["audio"][tom]  # the 300 Hz tone of tom.wav (its quiet ends trimmed)
-    assert tom_audio.dtype == np.float32 and 0.8 * 8000 < len(tom_audio) <= 8000
+    assert tom_audio.dtype == np.float32 and 0.8 * ds.sample_rate < len(tom_audio) <= ds.sample_rate
     spectrum = np.abs(np.fft.rfft(tom_audio))
-    assert np.argmax(spectrum) * 8000 / len(tom_audio) == pytest.approx(300, abs=5)
+    assert np.argmax(spectrum) * ds.sample_rate / len(tom_audio) == pytest.approx(300, abs=5)
     assert ds.data["audio"][felix] is None and ds.data["text"][felix] is None
     assert ds.data["image"][rex] is None and ds.data["text"][rex] == "woof"
     assert ds.labels()[tom] == "cat" and ds.labels()[rex] == "dog"
     # Audio is brought to the dataset's rate and to mono on loading.
     fido_audio = ds.data["audio"][fido]
-    assert ds.sample_rate == 8000 and fido_audio.ndim == 1
-    assert len(fido_audio) == pytest.approx(8000, rel=0.05)
+    assert ds.sample_rate == 16000 and fido_audio.ndim == 1
+    assert len(fido_audio) == pytest.approx(16000, rel=0.05)
     assert ds.counts() == {"cat": {"image": 2, "audio": 1, "text": 1}, "dog": {"image": 0, "audio": 1, "text": 1}}
 
 

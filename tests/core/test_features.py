@@ -20,8 +20,9 @@ from mmdemo.features import (
     prepare_audio,
     prepare_image,
 )
+from mmdemo.features.audio import SAMPLE_RATE
 
-SR = 8000
+SR = SAMPLE_RATE
 
 
 def _photo_of_seven(ink: int = 20, paper: int = 255) -> np.ndarray:

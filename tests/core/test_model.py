@@ -14,6 +14,7 @@ import skops.io as sio
 from mmdemo.datasets import make_xor_shapes
 from mmdemo.errors import InputError, ParameterError
 from mmdemo.evaluate import split_indices
+from mmdemo.features.audio import SAMPLE_RATE
 from mmdemo.model import MultimodalModel
 
 
@@ -108,11 +109,11 @@ def test_load_of_a_missing_file_says_so(tmp_path):
 def test_predict_sample_with_every_modality(xor, split, tensor_model):
     held_out = split[1][:20]
     said = [
-        tensor_model.predict_sample(image=xor.data["image"][i], audio=(xor.data["audio"][i], 8000))["label"]
+        tensor_model.predict_sample(image=xor.data["image"][i], audio=(xor.data["audio"][i], xor.sample_rate))["label"]
         for i in held_out
     ]
     assert sum(s == xor.labels()[i] for s, i in zip(said, held_out)) >= 18  # ⊗ reads the XOR: 0.98 held out
-    out = tensor_model.predict_sample(image=xor.data["image"][0], audio=(xor.data["audio"][0], 8000))
+    out = tensor_model.predict_sample(image=xor.data["image"][0], audio=(xor.data["audio"][0], xor.sample_rate))
     assert out["used"] == ["image", "audio"] and out["ignored"] == []
     assert out["missing_strategy"] == "none (all modalities given)"
     assert sum(out["probabilities"].values()) == pytest.approx(1.0, abs=1e-5)
@@ -131,7 +132,7 @@ def test_predict_sample_with_one_modality_reports_the_missing_strategy(xor, tens
 
 def test_predict_sample_of_late_fusion_uses_present_modalities(xor, split):
     model = MultimodalModel(["image", "audio"], fusion="late").fit(xor, split[0])
-    out = model.predict_sample(audio=(xor.data["audio"][3], 8000))
+    out = model.predict_sample(audio=(xor.data["audio"][3], xor.sample_rate))
     assert out["missing_strategy"] == "fusion default: present modalities only"
     # Decided by the audio alone: the fused probabilities are the audio classifier's.
     assert out["probabilities"] == pytest.approx(out["per_modality"]["audio"], abs=1e-3)
@@ -141,7 +142,7 @@ def test_predict_sample_accepts_a_phone_recording_and_ignores_unused_modalities(
     import librosa
 
     clip = xor.data["audio"][5]
-    phone = librosa.resample(clip, orig_sr=8000, target_sr=44100)
+    phone = librosa.resample(clip, orig_sr=SAMPLE_RATE, target_sr=44100)
     stereo = np.stack([0.1 * phone, 0.1 * phone], axis=1)
     out = tensor_model.predict_sample(image=xor.data["image"][5], audio=(stereo, 44100), text="ignored")
     assert out["label"] == xor.labels()[5]

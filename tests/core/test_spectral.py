@@ -6,7 +6,7 @@ import librosa
 import numpy as np
 import pytest
 
-from mmdemo.features.audio import N_FFT, N_MELS, mfcc_frames
+from mmdemo.features.audio import HOP, N_FFT, N_MELS, SAMPLE_RATE, mfcc_frames
 from mmdemo.features.spectral import frame_signal, mel_filters, power_to_db, resample, rms, stft_power
 
 RNG = np.random.default_rng(0)
@@ -68,9 +68,15 @@ def test_frames_are_centred_like_librosa():
 
 def test_mfcc_frames_untrimmed_match_librosa_mfcc_from_the_same_mel_spectrogram():
     y = (0.8 * np.sin(np.arange(4000) / 9) * np.hanning(4000)).astype(np.float32)
-    ours = mfcc_frames(clips=[y], sr=8000, trim_db=None)[0]
+    ours = mfcc_frames(clips=[y], sr=SAMPLE_RATE, trim_db=None)[0]
     S = librosa.feature.melspectrogram(
-        y=y / np.abs(y).max(), sr=8000, n_fft=N_FFT, hop_length=80, window=WINDOW, n_mels=N_MELS, fmax=4000
+        y=y / np.abs(y).max(),
+        sr=SAMPLE_RATE,
+        n_fft=N_FFT,
+        hop_length=HOP,
+        window=WINDOW,
+        n_mels=N_MELS,
+        fmax=SAMPLE_RATE / 2,
     )
     ref = librosa.feature.mfcc(S=librosa.power_to_db(S, top_db=80.0), n_mfcc=13)
     np.testing.assert_allclose(ours, ref, atol=1e-3)

@@ -11,10 +11,10 @@ from sklearn.base import clone
 from mmdemo.datasets.av_digits import EVIDENCE_FILE, load_digit_clips
 from mmdemo.errors import ParameterError
 from mmdemo.features import AudioFeatures, make_features, prepare_audio, spoken_words, unsayable_names, word_evidence
-from mmdemo.features.audio import EVIDENCE_SCALE
+from mmdemo.features.audio import EVIDENCE_SCALE, SAMPLE_RATE
 from mmdemo.features.speech import heard_keys
 
-SR = 8000
+SR = SAMPLE_RATE
 DIGITS = [str(i) for i in range(10)]
 WORDS = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"]
 
@@ -111,7 +111,7 @@ def test_speech_feature_shapes(festival_digits):
     frames = AudioFeatures(kind="frames", words=DIGITS).fit_transform(clips)
     both = make_features("audio", "speech+frames", class_names=DIGITS).fit_transform(clips)
     assert speech.shape == (4, 10) and frames.shape == (4, 12 * 30) and both.shape == (4, 10 + 12 * 30)
-    np.testing.assert_allclose(both[:, :10], EVIDENCE_SCALE * speech, atol=1e-5)  # spread like a frames column
+    np.testing.assert_allclose(both[:, :10], EVIDENCE_SCALE * speech, atol=1e-5)  # scaled to weigh beside the frames
     np.testing.assert_allclose(both[:, 10:], frames, atol=1e-6)
 
 
@@ -167,14 +167,14 @@ def test_trimming_a_noisy_recording_twice_changes_nothing(bundled):
 
 def test_trimming_leaves_clean_clips_as_the_level_rule_did(bundled):
     """A bundled clip loses no more than the -30 dB rule took, bar a pop well before a few words."""
-    from mmdemo.features.audio import TRIM_DB
+    from mmdemo.features.audio import HOP, N_FFT, TRIM_DB
     from mmdemo.features.spectral import power_to_db, rms
 
     clips, _, _ = bundled
     changed = 0
     for clip in clips[::5]:
-        level = rms(clip, frame_length=256, hop_length=80)
+        level = rms(clip, frame_length=N_FFT, hop_length=HOP)
         loud = np.flatnonzero(power_to_db(level**2, ref=float(level.max()) ** 2, top_db=None) > -TRIM_DB)
-        level_rule = min(len(clip), (loud[-1] + 2) * 80) - max(0, (loud[0] - 2) * 80)
+        level_rule = min(len(clip), (loud[-1] + 2) * HOP) - max(0, (loud[0] - 2) * HOP)
         changed += abs(len(prepare_audio(clip, sr=SR)) - level_rule) > 0.02 * SR
     assert changed <= 0.01 * len(clips[::5])

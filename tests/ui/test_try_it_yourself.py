@@ -32,11 +32,11 @@ def phone_recording(label: str) -> tuple[bytes, float]:
     _, test = split_indices(ds.y, seed=0)
     i = next(i for i in test if ds.class_names[ds.y[i]] == label)
     y = ds.data["audio"][i]
-    up = np.interp(np.arange(int(len(y) * 44100 / 8000)) * 8000 / 44100, np.arange(len(y)), y)
+    up = np.interp(np.arange(int(len(y) * 44100 / ds.sample_rate)) * ds.sample_rate / 44100, np.arange(len(y)), y)
     stereo = np.stack([np.r_[np.zeros(22050), 0.05 * up]] * 2, axis=1)
     buf = io.BytesIO()
     sf.write(buf, stereo, 44100, format="WAV")
-    return buf.getvalue(), len(y) / 8000
+    return buf.getvalue(), len(y) / ds.sample_rate
 
 
 def prediction(at) -> str:
