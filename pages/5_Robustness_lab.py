@@ -5,7 +5,7 @@ import streamlit as st
 from mmdemo.classifiers import CLASSIFIERS
 from mmdemo.fusion import FUSIONS
 from mmdemo.interactions import TOY_MODELS, fusion_widths
-from mmdemo.robustness import DEFAULT_FUSIONS, WHERE, corruption_spec
+from mmdemo.robustness import DEFAULT_FUSIONS, WHERE, RobustnessLab, corruption_spec
 from mmdemo.ui.i18n import listing, modality_list, t, table
 from mmdemo.ui.page import guard, setup_page
 from mmdemo.ui.robustness import (
@@ -29,10 +29,15 @@ if ds is None:
 
 corrupt_tab, xor_tab = st.tabs([t("robustness.tab_corrupt"), t("robustness.tab_xor")])
 
-with corrupt_tab, guard():
+
+def corruption_tab() -> RobustnessLab | None:
+    """The corruption lab on the picked dataset; its trained lab, or None where it cannot run (a message says why).
+
+    It returns instead of calling ``st.stop()``, which would stop the whole page: the ⊕ vs ⊗ tab must still show.
+    """
     if len(ds.modalities) < 2:
         st.warning(t("robustness.one_modality", dataset=ds.name, modalities=modality_list(ds.modalities)))
-        st.stop()
+        return None
     a, b, c = st.columns([3, 2, 1])
     fusions = a.multiselect(
         t("robustness.fusions"),
@@ -56,7 +61,7 @@ with corrupt_tab, guard():
     share(fusions=fusions, classifier=classifier, seed=seed)  # the URL follows the settings as they are made
     if not fusions:
         st.warning(t("robustness.no_fusion"))
-        st.stop()
+        return None
     lab = robustness_lab(ds, fusions, classifier, seed)
     st.caption(t("robustness.split_caption", n_train=len(lab.train_), n_test=len(lab.test_), seed=seed))
 
@@ -101,6 +106,12 @@ with corrupt_tab, guard():
             seed=result.seed,
         )
     )
+    return lab
+
+
+lab = None  # stays None if the tab cannot run or its guard caught an error
+with corrupt_tab, guard():
+    lab = corruption_tab()
 
 with xor_tab, guard():
     st.markdown(t("xor.intro"))
@@ -149,7 +160,7 @@ with xor_tab, guard():
     )
     st.markdown(t("xor.widths_intro"))
     widths = {"xor-shapes": xor.feature_dims}
-    if ds.name != "xor-shapes":
+    if ds.name != "xor-shapes" and lab is not None:
         widths[ds.name] = {m: b - a for m, (a, b) in lab.blocks_.items()}
     width_col = table("xor.col")
     for name, dims in widths.items():

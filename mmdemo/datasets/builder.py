@@ -14,7 +14,7 @@ from mmdemo.datasets.base import MODALITIES, MultimodalDataset
 from mmdemo.errors import DatasetError, Message, modality_word
 from mmdemo.features.audio import SAMPLE_RATE
 
-__all__ = ["MAX_CLASSES", "MAX_SAMPLES", "empty_dataset", "add_class", "add_sample", "remove_sample", "remove_class"]
+__all__ = ["MAX_CLASSES", "MAX_SAMPLES", "empty_dataset", "add_class", "add_sample", "remove_sample"]
 
 MAX_CLASSES = 50
 MAX_SAMPLES = 5_000
@@ -133,18 +133,6 @@ def remove_sample(dataset: MultimodalDataset, index: int) -> MultimodalDataset:
             n_samples=dataset.n_samples,
         )
     return dataset.subset(np.delete(np.arange(dataset.n_samples), index))
-
-
-def remove_class(dataset: MultimodalDataset, name: str) -> MultimodalDataset:
-    """A copy without class ``name`` and its samples; the other classes keep their order."""
-    if name not in dataset.class_names:
-        raise DatasetError("builder.no_class", "There is no class called {name!r}.", name=name)
-    c = dataset.class_names.index(name)
-    keep = np.flatnonzero(dataset.y != c)
-    out = dataset.subset(keep)
-    out.y = np.where(out.y > c, out.y - 1, out.y)
-    out.class_names = [n for n in dataset.class_names if n != name]
-    return out
 
 
 def add_files(

@@ -122,6 +122,9 @@ def test_a_one_modality_dataset_gets_a_warning_not_an_error():
     at.run()
     assert not at.exception
     assert any("needs two modalities" in w.value for w in at.warning)
+    # The corruption tab stops short; the ⊕ vs ⊗ lesson in the other tab still shows whole.
+    assert {"xor_regions", "xor_outer", "xor_weights"} <= {c.key for c in at.get("plotly_chart") if c.key}
+    assert any("rank" in m.value for m in at.markdown)
 
 
 def test_a_users_own_dataset_is_trained_in_the_session_only():
