@@ -26,6 +26,8 @@ def test_startup_and_memory_benchmarks_run_and_report_against_their_baselines(tm
     startup = json.loads((tmp_path / "startup.json").read_text())
     assert [r["ratio"] for r in startup["rows"] if r["what"].startswith("bare")] == [1.0]
     assert any(line.startswith("home page interactive") for line in startup["checks"])
+    answered = next(r for r in startup["rows"] if r["what"].startswith("Try it yourself: upload a recording"))
+    assert answered["seconds"] > 0 and any(line.startswith("a recording answered") for line in startup["checks"])
     memory = json.loads((tmp_path / "memory.json").read_text())
     rows = {r["what"]: r for r in memory["rows"]}
     assert rows["mmdemo, one session through every page"]["RSS MB"] > rows["mmdemo server just started"]["RSS MB"]
