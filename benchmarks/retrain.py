@@ -16,9 +16,10 @@ from sklearn.preprocessing import StandardScaler
 
 from benchmarks.common import median_seconds
 from mmdemo.datasets import load_dataset, make_xor_shapes
-from mmdemo.evaluate import compare, split_indices, train_and_evaluate
+from mmdemo.evaluate import compare, train_and_evaluate
 from mmdemo.fusion import FUSIONS
 from mmdemo.model import featurize_dataset
+from mmdemo.splits import split_indices
 
 PER_METHOD_TARGET, COMPARE_TARGET = 0.5, 5.0
 

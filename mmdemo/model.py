@@ -16,6 +16,7 @@ from mmdemo.datasets.base import MultimodalDataset
 from mmdemo.errors import InputError, Message, ParameterError, modality_word
 from mmdemo.features import DEFAULT_FEATURES, IMAGE_SIZE, SPEECH_KINDS, make_features, prepare_audio, prepare_image
 from mmdemo.fusion import LateFusionClassifier, check_fusion, make_fusion_model
+from mmdemo.fusion.missing import check_missing_strategy, fit_missing_strategies, present_modalities
 from mmdemo.io import check_text
 
 __all__ = ["MultimodalModel", "FeatureCache", "featurize_dataset", "modality_features"]
@@ -117,7 +118,7 @@ class MultimodalModel:
     same training rows, to show each modality's own evidence.
 
     A sample with a modality missing is predicted with one of the strategies
-    of `mmdemo.crossmodal.missing.MISSING_STRATEGIES`, chosen per call
+    of `mmdemo.fusion.missing.MISSING_STRATEGIES`, chosen per call
     (``missing=``): ``"fusion default"`` (what the fusion method does itself),
     ``"mean"``, ``"fallback"`` (a model of exactly the present modalities) or
     ``"shared space"`` (the missing features predicted from the present ones).
@@ -242,8 +243,6 @@ class MultimodalModel:
             self._fit_missing(X[idx], y[idx])
 
     def _fit_missing(self, X: np.ndarray, y: np.ndarray) -> None:
-        from mmdemo.crossmodal.missing import fit_missing_strategies  # mmdemo.crossmodal imports this module
-
         self.missing_ = fit_missing_strategies(
             X,
             y,
@@ -355,15 +354,13 @@ class MultimodalModel:
         """Fused class probabilities of raw samples; shape=(n, n_classes).
 
         ``missing`` names the strategy for samples that lack a modality (one
-        of `mmdemo.crossmodal.missing.MISSING_STRATEGIES`); a sample with no
+        of `mmdemo.fusion.missing.MISSING_STRATEGIES`); a sample with no
         modality at all raises `InputError`.
         """
         return self._proba(self.transform_raw(data), missing=missing)
 
     def _proba(self, X: np.ndarray, *, missing: str = "fusion default") -> np.ndarray:
         """Class probabilities of a feature matrix, with ``missing`` for rows that lack a modality."""
-        from mmdemo.crossmodal.missing import check_missing_strategy, present_modalities
-
         check_missing_strategy(missing)
         present = present_modalities(X, self.blocks_)
         empty = np.flatnonzero(~present.any(axis=1))

@@ -9,6 +9,7 @@ from sklearn.preprocessing import StandardScaler
 from threadpoolctl import threadpool_limits
 
 from mmdemo.errors import ParameterError
+from mmdemo.fusion import EarlyFusion, TensorFusion
 
 __all__ = ["PROJECTIONS", "fused_view", "project"]
 
@@ -81,8 +82,6 @@ def fused_view(X: np.ndarray, blocks: dict[str, tuple[int, int]], *, fusion: str
     >>> fused_view(np.random.default_rng(0).normal(size=(20, 4)), {"a": (0, 2), "b": (2, 4)}, fusion="tensor").shape
     (20, 9)
     """
-    from mmdemo.fusion import EarlyFusion, TensorFusion
-
     if fusion == "early":
         return EarlyFusion(blocks=blocks).fit_transform(X)
     if fusion == "tensor":

@@ -23,10 +23,10 @@ import numpy as np
 from mmdemo.corrupt import DEFAULT_KIND, corrupt_dataset
 from mmdemo.datasets.base import MultimodalDataset
 from mmdemo.errors import ParameterError, modality_word
-from mmdemo.evaluate import split_indices
 from mmdemo.features import SPEECH_KINDS
 from mmdemo.fusion import FUSIONS
 from mmdemo.model import FeatureCache, MultimodalModel, modality_features
+from mmdemo.splits import split_indices
 
 __all__ = [
     "LEVELS",

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from mmdemo.crossmodal import MISSING_STRATEGIES
+from mmdemo.fusion.missing import MISSING_STRATEGIES
 from mmdemo.ui.crossmodal import modality_list, modality_name
 from mmdemo.ui.i18n import say, t, table
 from mmdemo.ui.inputs import audio_input, image_input, text_input

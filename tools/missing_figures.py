@@ -2,7 +2,7 @@
 
 Trains every fusion method once on the split (all modalities present), then
 blanks out each modality (and each pair, for 3 modalities) on the held-out
-rows and scores each strategy of `mmdemo.crossmodal.missing.MISSING_STRATEGIES`
+rows and scores each strategy of `mmdemo.fusion.missing.MISSING_STRATEGIES`
 with `mmdemo.evaluate.missing_modality_report`. Prints a Markdown table, and
 the unimodal models on the same split for comparison.
 
@@ -21,9 +21,9 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from mmdemo.crossmodal.missing import MISSING_STRATEGIES  # noqa: E402
 from mmdemo.datasets import load_dataset  # noqa: E402
 from mmdemo.evaluate import missing_modality_report  # noqa: E402
+from mmdemo.fusion.missing import MISSING_STRATEGIES  # noqa: E402
 
 
 def _markdown(header: list[str], body: list[list[str]], n_text: int) -> str:

@@ -12,8 +12,8 @@ from mmdemo.crossmodal.spaces import check_shared_space, make_shared_space
 from mmdemo.crossmodal.transfer import transfer_accuracy
 from mmdemo.datasets.base import MODALITIES, MultimodalDataset
 from mmdemo.errors import DatasetError, ParameterError, modality_word
-from mmdemo.evaluate import split_indices
 from mmdemo.model import FeatureCache, MultimodalModel
+from mmdemo.splits import split_indices
 
 __all__ = ["MIN_PAIRED_SAMPLES", "SharedSpaceResult", "shared_space_experiment"]
 

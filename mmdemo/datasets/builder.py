@@ -6,11 +6,13 @@ a page can keep the previous state if a step fails.
 
 from __future__ import annotations
 
+from pathlib import PurePath
 from typing import Any
 
 import numpy as np
 
 from mmdemo.datasets.base import MODALITIES, MultimodalDataset
+from mmdemo.datasets.layout import build_dataset, plan_layout
 from mmdemo.errors import DatasetError, Message, modality_word
 from mmdemo.features.audio import SAMPLE_RATE
 
@@ -152,10 +154,6 @@ def add_files(
     >>> ds.n_samples, problems
     (1, ['cat/b.txt: the file is empty (0 bytes). (skipped)'])
     """
-    from pathlib import PurePath
-
-    from mmdemo.datasets.layout import build_dataset, plan_layout
-
     class_name = _check_class_name(class_name)
     layout = plan_layout([(f"{class_name}/{PurePath(name).name}", False, data) for name, data in files])
     try:

@@ -19,7 +19,7 @@ import numpy as np
 
 from mmdemo.datasets.base import MODALITIES, MultimodalDataset
 from mmdemo.errors import DatasetError, InputError, Message, modality_word
-from mmdemo.features.audio import SAMPLE_RATE
+from mmdemo.features.audio import SAMPLE_RATE, prepare_audio
 from mmdemo.io import decode_file, modality_of
 
 __all__ = ["MAX_FILES", "MAX_TOTAL_BYTES", "SampleFile", "Layout", "check_totals", "plan_layout", "build_dataset"]
@@ -218,8 +218,6 @@ def build_dataset(
     >>> ds.class_names, ds.sample_ids, problems
     (['cat', 'dog'], ['cat/a', 'dog/b'], ['fish/: class fish has no readable samples; left out.'])
     """
-    from mmdemo.features.audio import prepare_audio
-
     if not layout.classes:
         raise DatasetError(
             "layout.no_classes", "{source}: no class folders found; {expected}.", source=source, expected=_FORMAT

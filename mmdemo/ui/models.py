@@ -5,8 +5,9 @@ from __future__ import annotations
 import streamlit as st
 
 from mmdemo.datasets import MultimodalDataset
-from mmdemo.evaluate import Result, split_indices, train_and_evaluate
+from mmdemo.evaluate import Result, train_and_evaluate
 from mmdemo.model import FeatureCache, MultimodalModel
+from mmdemo.splits import split_indices
 from mmdemo.ui import state
 from mmdemo.ui.data import _bundled_features, _is_bundled, bundled_dataset, training_data
 from mmdemo.ui.i18n import listing, modality_list, modality_name, t, table

@@ -11,7 +11,7 @@ from PIL import Image, ImageDraw
 
 from mmdemo import cli
 from mmdemo.datasets import load_av_digits
-from mmdemo.evaluate import split_indices
+from mmdemo.splits import split_indices
 
 
 @pytest.fixture(scope="module")

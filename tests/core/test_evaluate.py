@@ -7,8 +7,9 @@ import pytest
 
 from mmdemo.datasets import make_xor_shapes
 from mmdemo.errors import DatasetError, ParameterError
-from mmdemo.evaluate import compare, cross_validate, split_indices, train_and_evaluate
+from mmdemo.evaluate import compare, cross_validate, train_and_evaluate
 from mmdemo.fusion import FUSIONS
+from mmdemo.splits import split_indices
 from tests.contract import TRAIN_KEYS as CONTRACT_KEYS
 
 CHANCE_BAND = 0.65

@@ -8,18 +8,19 @@ import skops.io as sio
 from sklearn.linear_model import LogisticRegression
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
-from mmdemo.crossmodal.missing import (
+from mmdemo.datasets import load_dataset, make_xor_shapes
+from mmdemo.errors import InputError, ParameterError
+from mmdemo.evaluate import missing_modality_report
+from mmdemo.fusion import FUSIONS, make_fusion_model
+from mmdemo.fusion.missing import (
     MISSING_STRATEGIES,
     BlockMeanImputer,
     SharedSpaceImputer,
     SubsetFallbackClassifier,
     present_modalities,
 )
-from mmdemo.datasets import load_dataset, make_xor_shapes
-from mmdemo.errors import InputError, ParameterError
-from mmdemo.evaluate import missing_modality_report, split_indices
-from mmdemo.fusion import FUSIONS, make_fusion_model
 from mmdemo.model import MultimodalModel
+from mmdemo.splits import split_indices
 
 STRATEGIES = list(MISSING_STRATEGIES)
 

@@ -13,9 +13,9 @@ import skops.io as sio
 
 from mmdemo.datasets import make_xor_shapes
 from mmdemo.errors import InputError, ParameterError
-from mmdemo.evaluate import split_indices
 from mmdemo.features.audio import SAMPLE_RATE
 from mmdemo.model import MultimodalModel
+from mmdemo.splits import split_indices
 
 
 @pytest.fixture(scope="module")
