@@ -16,7 +16,7 @@ from sklearn.preprocessing import StandardScaler
 
 from benchmarks.common import median_seconds
 from mmdemo.datasets import load_dataset, make_xor_shapes
-from mmdemo.evaluate import compare, train_and_evaluate
+from mmdemo.experiments.evaluate import compare, train_and_evaluate
 from mmdemo.fusion import FUSIONS
 from mmdemo.model import featurize_dataset
 from mmdemo.splits import split_indices

@@ -138,7 +138,7 @@ def run(*, quick: bool) -> dict:
 
     from benchmarks.common import median_seconds
     from mmdemo.datasets import load_dataset
-    from mmdemo.evaluate import train_and_evaluate
+    from mmdemo.experiments.evaluate import train_and_evaluate
 
     repeat = 1 if quick else 3
     fresh = {} if quick else _fresh_first_mfcc()  # ~40 s: librosa compiles its numba code

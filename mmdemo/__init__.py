@@ -5,7 +5,7 @@ The core (everything but `mmdemo.ui`) is plain Python: no Streamlit.
 Examples
 --------
 >>> from mmdemo.datasets import load_dataset
->>> from mmdemo.evaluate import train_and_evaluate
+>>> from mmdemo.experiments.evaluate import train_and_evaluate
 >>> result, model = train_and_evaluate(load_dataset("xor-shapes"), fusion="tensor")
 >>> result.accuracy > 0.9
 True

@@ -21,15 +21,16 @@ import numpy as np
 
 from mmdemo.classifiers import CLASSIFIERS
 from mmdemo.corrupt import CORRUPTIONS, corrupt_dataset, parse_corruption
-from mmdemo.crossmodal import SHARED_SPACES, SharedSpaceResult, shared_space_experiment
+from mmdemo.crossmodal import SHARED_SPACES
 from mmdemo.datasets import BUNDLED, MODALITIES, MultimodalDataset, load_dataset, load_folder, load_zip
 from mmdemo.errors import DatasetError, MMDemoError, ParameterError
-from mmdemo.evaluate import compare, score_model, train_and_evaluate
+from mmdemo.experiments.crossmodal import SharedSpaceResult, shared_space_experiment
+from mmdemo.experiments.evaluate import compare, score_model, train_and_evaluate
+from mmdemo.experiments.robustness import DEFAULT_FUSIONS, LEVELS, WHERE, RobustnessCurves, robustness_curves
 from mmdemo.fusion import FUSIONS
 from mmdemo.io import decode_audio, decode_image
 from mmdemo.model import MultimodalModel
 from mmdemo.parallel import BACKENDS
-from mmdemo.robustness import DEFAULT_FUSIONS, LEVELS, WHERE, RobustnessCurves, robustness_curves
 
 __all__ = ["main", "build_parser"]
 

@@ -69,7 +69,7 @@ def featurize_dataset(
     """Feature matrix of every sample (NaN rows where a modality is missing) and its column blocks.
 
     Text features are fitted on the whole dataset here: use it for pictures of
-    the feature space, not for scores (scores come from `mmdemo.evaluate`).
+    the feature space, not for scores (scores come from `mmdemo.experiments.evaluate`).
 
     Examples
     --------

@@ -396,7 +396,7 @@ _MODALITY_COLORS = {"image": "#8c564b", "audio": "#7f7f7f", "text": "#bcbd22"}
 def robustness_figure(curves, *, marker: float | None = None, title: str | None = None) -> go.Figure:
     """Accuracy against corruption level: fused methods solid, each modality alone dashed, chance dotted.
 
-    ``curves`` is a `mmdemo.robustness.RobustnessCurves`; ``marker`` draws a
+    ``curves`` is a `mmdemo.experiments.robustness.RobustnessCurves`; ``marker`` draws a
     vertical line at a level (the page's slider), labelled with its value.
 
     Examples
@@ -462,7 +462,7 @@ def robustness_figure(curves, *, marker: float | None = None, title: str | None 
 def decision_regions_figure(lesson) -> go.Figure:
     """One panel per 2-D toy model: its class-probability map and the held-out samples on top.
 
-    ``lesson`` is a `mmdemo.interactions.InteractionLesson`.
+    ``lesson`` is a `mmdemo.experiments.interactions.InteractionLesson`.
     """
     from plotly.subplots import make_subplots
 

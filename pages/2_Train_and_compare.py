@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from mmdemo.evaluate import compare, cross_validate
+from mmdemo.experiments.evaluate import compare, cross_validate
 from mmdemo.ui import state
 from mmdemo.ui.data import training_data
 from mmdemo.ui.i18n import t

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from mmdemo.crossmodal import SHARED_SPACES
-from mmdemo.evaluate import missing_modality_report
+from mmdemo.experiments.evaluate import missing_modality_report
 from mmdemo.fusion.missing import MISSING_STRATEGIES
 from mmdemo.ui import state
 from mmdemo.ui.crossmodal import (

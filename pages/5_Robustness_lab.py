@@ -3,9 +3,9 @@
 import streamlit as st
 
 from mmdemo.classifiers import CLASSIFIERS
+from mmdemo.experiments.interactions import TOY_MODELS, fusion_widths
+from mmdemo.experiments.robustness import DEFAULT_FUSIONS, WHERE, RobustnessLab, corruption_spec
 from mmdemo.fusion import FUSIONS
-from mmdemo.interactions import TOY_MODELS, fusion_widths
-from mmdemo.robustness import DEFAULT_FUSIONS, WHERE, RobustnessLab, corruption_spec
 from mmdemo.ui.i18n import listing, modality_list, t, table
 from mmdemo.ui.page import guard, setup_page
 from mmdemo.ui.robustness import (

@@ -21,8 +21,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from mmdemo.crossmodal import SHARED_SPACES, shared_space_experiment  # noqa: E402
+from mmdemo.crossmodal import SHARED_SPACES  # noqa: E402
 from mmdemo.datasets import load_dataset  # noqa: E402
+from mmdemo.experiments.crossmodal import shared_space_experiment  # noqa: E402
 
 COLUMNS = (
     "query -> target",

@@ -3,7 +3,7 @@
 Trains every fusion method once on the split (all modalities present), then
 blanks out each modality (and each pair, for 3 modalities) on the held-out
 rows and scores each strategy of `mmdemo.fusion.missing.MISSING_STRATEGIES`
-with `mmdemo.evaluate.missing_modality_report`. Prints a Markdown table, and
+with `mmdemo.experiments.evaluate.missing_modality_report`. Prints a Markdown table, and
 the unimodal models on the same split for comparison.
 
 Run: ``python tools/missing_figures.py [--dataset av-digits] [--classifier logreg] [--seed 0]``
@@ -22,7 +22,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from mmdemo.datasets import load_dataset  # noqa: E402
-from mmdemo.evaluate import missing_modality_report  # noqa: E402
+from mmdemo.experiments.evaluate import missing_modality_report  # noqa: E402
 from mmdemo.fusion.missing import MISSING_STRATEGIES  # noqa: E402
 
 

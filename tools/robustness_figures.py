@@ -1,6 +1,6 @@
 """Normalised AUC of accuracy vs corruption level, per fusion method and corrupted modality.
 
-Trains every fusion method once on clean data (`mmdemo.robustness.RobustnessLab`),
+Trains every fusion method once on clean data (`mmdemo.experiments.robustness.RobustnessLab`),
 then corrupts the held-out rows of each modality (and of all at once) at levels
 0, 0.2, …, 1 with the default kind and with "missing", and prints Markdown tables
 of the normalised AUC (1.0 = perfect at every level), plus the xor-shapes
@@ -21,9 +21,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from mmdemo.corrupt import DEFAULT_KIND  # noqa: E402
 from mmdemo.datasets import load_dataset  # noqa: E402
+from mmdemo.experiments.interactions import interaction_lesson  # noqa: E402
+from mmdemo.experiments.robustness import RobustnessLab  # noqa: E402
 from mmdemo.fusion import FUSIONS  # noqa: E402
-from mmdemo.interactions import interaction_lesson  # noqa: E402
-from mmdemo.robustness import RobustnessLab  # noqa: E402
 
 
 def main() -> None:

@@ -150,7 +150,7 @@ def load_zip(
     files) is reported as "class cat has no readable samples" and left out;
     loading still succeeds with one usable class, as the "Your own dataset"
     page can add more, and training then says it needs two
-    (`mmdemo.evaluate.split_indices`).
+    (`mmdemo.splits.split_indices`).
 
     Parameters
     ----------

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from mmdemo.crossmodal import SharedSpaceResult, shared_space_experiment
 from mmdemo.datasets import MultimodalDataset
+from mmdemo.experiments.crossmodal import SharedSpaceResult, shared_space_experiment
 from mmdemo.model import FeatureCache
 from mmdemo.ui.i18n import modality_list, modality_name, t
 from mmdemo.viz import image_grid_figure

@@ -6,9 +6,9 @@ from collections.abc import Mapping, Sequence
 
 import streamlit as st
 
-from mmdemo.evaluate import Result
+from mmdemo.experiments.evaluate import Result
+from mmdemo.experiments.interactions import InteractionLesson, fusion_widths
 from mmdemo.fusion import TensorFusion
-from mmdemo.interactions import InteractionLesson, fusion_widths
 from mmdemo.model import MultimodalModel
 from mmdemo.ui.i18n import catalogue, t
 from mmdemo.ui.models import default_model

@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from mmdemo.datasets import MultimodalDataset
-from mmdemo.evaluate import Result, train_and_evaluate
+from mmdemo.experiments.evaluate import Result, train_and_evaluate
 from mmdemo.model import FeatureCache, MultimodalModel
 from mmdemo.splits import split_indices
 from mmdemo.ui import state

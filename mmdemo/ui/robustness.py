@@ -10,8 +10,14 @@ import streamlit as st
 
 from mmdemo.corrupt import CORRUPTIONS, DEFAULT_KIND
 from mmdemo.datasets import MultimodalDataset
-from mmdemo.interactions import InteractionLesson, interaction_lesson
-from mmdemo.robustness import RobustnessCurves, RobustnessLab, corruption_spec, curve_levels, robustness_curves
+from mmdemo.experiments.interactions import InteractionLesson, interaction_lesson
+from mmdemo.experiments.robustness import (
+    RobustnessCurves,
+    RobustnessLab,
+    corruption_spec,
+    curve_levels,
+    robustness_curves,
+)
 from mmdemo.ui import state
 from mmdemo.ui.data import _bundled_features, _is_bundled, bundled_dataset, feature_cache
 from mmdemo.ui.i18n import listing, modality_name, t, table

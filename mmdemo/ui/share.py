@@ -17,8 +17,8 @@ from mmdemo.classifiers import CLASSIFIERS
 from mmdemo.corrupt import DEFAULT_KIND, parse_corruption
 from mmdemo.datasets import BUNDLED, MODALITIES
 from mmdemo.errors import ParameterError
+from mmdemo.experiments.robustness import WHERE
 from mmdemo.fusion import FUSIONS
-from mmdemo.robustness import WHERE
 from mmdemo.ui.data import bundled_dataset
 from mmdemo.ui.i18n import LANGUAGES, t
 

@@ -9,7 +9,7 @@ import streamlit as st
 
 from mmdemo.classifiers import CLASSIFIERS
 from mmdemo.datasets import MultimodalDataset
-from mmdemo.evaluate import Result
+from mmdemo.experiments.evaluate import Result
 from mmdemo.features import DEFAULT_FEATURES, FEATURE_KINDS
 from mmdemo.fusion import FUSIONS
 from mmdemo.ui.i18n import modality_list, modality_name, t, table
@@ -28,7 +28,7 @@ __all__ = [
 
 @dataclass
 class ModelSettings:
-    """What the user picked: the arguments of `mmdemo.evaluate.train_and_evaluate`."""
+    """What the user picked: the arguments of `mmdemo.experiments.evaluate.train_and_evaluate`."""
 
     modalities: list[str]
     features: dict[str, str]

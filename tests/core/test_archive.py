@@ -17,7 +17,7 @@ from mmdemo import cli
 from mmdemo.datasets import MultimodalDataset, export_zip, load_folder, load_zip, make_xor_shapes
 from mmdemo.datasets.av_digits import load_digit_clips
 from mmdemo.errors import DatasetError, InputError
-from mmdemo.evaluate import train_and_evaluate
+from mmdemo.experiments.evaluate import train_and_evaluate
 from mmdemo.features import prepare_audio
 from mmdemo.features.audio import SAMPLE_RATE
 from tests.data.make_bad_inputs import BAD, CASES, Case

@@ -29,11 +29,11 @@ from mmdemo.crossmodal import (
     rank_targets,
     recall_at_k,
     retrieval_report,
-    shared_space_experiment,
     transfer_accuracy,
 )
 from mmdemo.datasets import MultimodalDataset, load_dataset, make_xor_shapes
 from mmdemo.errors import DatasetError, InputError, ParameterError
+from mmdemo.experiments.crossmodal import shared_space_experiment
 from tests.contract import RETRIEVE_KEYS
 
 SPACES = [CCASpace, PLSSpace, KernelCCASpace]

@@ -7,7 +7,7 @@ import pytest
 
 from mmdemo.datasets import make_xor_shapes
 from mmdemo.errors import DatasetError, ParameterError
-from mmdemo.evaluate import compare, cross_validate, train_and_evaluate
+from mmdemo.experiments.evaluate import compare, cross_validate, train_and_evaluate
 from mmdemo.fusion import FUSIONS
 from mmdemo.splits import split_indices
 from tests.contract import TRAIN_KEYS as CONTRACT_KEYS

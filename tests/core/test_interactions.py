@@ -7,7 +7,7 @@ import pytest
 
 from mmdemo.datasets import load_dataset, make_xor_shapes
 from mmdemo.errors import DatasetError
-from mmdemo.interactions import fusion_widths, interaction_lesson
+from mmdemo.experiments.interactions import fusion_widths, interaction_lesson
 
 
 @pytest.fixture(scope="module")

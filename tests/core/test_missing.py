@@ -10,7 +10,7 @@ from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from mmdemo.datasets import load_dataset, make_xor_shapes
 from mmdemo.errors import InputError, ParameterError
-from mmdemo.evaluate import missing_modality_report
+from mmdemo.experiments.evaluate import missing_modality_report
 from mmdemo.fusion import FUSIONS, make_fusion_model
 from mmdemo.fusion.missing import (
     MISSING_STRATEGIES,

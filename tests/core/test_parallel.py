@@ -9,7 +9,7 @@ import pytest
 from mmdemo.cli import main
 from mmdemo.datasets import make_xor_shapes
 from mmdemo.errors import ParameterError
-from mmdemo.evaluate import compare, cross_validate
+from mmdemo.experiments.evaluate import compare, cross_validate
 from mmdemo.parallel import backend_setting, run_tasks
 
 

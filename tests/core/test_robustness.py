@@ -10,7 +10,7 @@ import pytest
 from mmdemo.cli import main
 from mmdemo.datasets import make_xor_shapes
 from mmdemo.errors import ParameterError
-from mmdemo.robustness import RobustnessLab, corruption_spec, normalised_auc, robustness_curves
+from mmdemo.experiments.robustness import RobustnessLab, corruption_spec, normalised_auc, robustness_curves
 
 
 @pytest.fixture(scope="module")

@@ -10,7 +10,7 @@ import soundfile as sf
 from PIL import Image, ImageDraw
 
 from mmdemo.datasets import load_av_digits, make_xor_shapes
-from mmdemo.evaluate import train_and_evaluate
+from mmdemo.experiments.evaluate import train_and_evaluate
 from mmdemo.splits import split_indices
 from tests.ui.conftest import array, assert_clean, figures, open_page
 

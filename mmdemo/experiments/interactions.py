@@ -22,7 +22,7 @@ from threadpoolctl import threadpool_limits
 
 from mmdemo.datasets.base import MultimodalDataset
 from mmdemo.errors import DatasetError
-from mmdemo.evaluate import Result, compare
+from mmdemo.experiments.evaluate import Result, compare
 from mmdemo.fusion import TensorFusion
 from mmdemo.model import FeatureCache, featurize_dataset
 from mmdemo.splits import split_indices

@@ -155,7 +155,7 @@ def shared_space_experiment(
     """Fit a shared space of ``query`` and ``target`` on a seeded split; retrieval and transfer on the held-out part.
 
     Only the samples that have both modalities take part. They are split
-    (stratified, as in `mmdemo.evaluate.split_indices`); features come from
+    (stratified, as in `mmdemo.experiments.evaluate.split_indices`); features come from
     `MultimodalModel.dataset_matrix`, so text features are fitted on the
     training samples only; the space is fitted on the training pairs. Each
     held-out sample's query modality then searches among all held-out samples'

@@ -155,7 +155,7 @@ class RobustnessLab:
     fusions : sequence of str
         Fusion methods, from `mmdemo.fusion.FUSIONS`.
     classifier, features, test_size, seed
-        As in `mmdemo.evaluate.train_and_evaluate`, except that audio defaults to the
+        As in `mmdemo.experiments.evaluate.train_and_evaluate`, except that audio defaults to the
         MFCC ``"frames"`` (`LAB_AUDIO_FEATURES`): every corruption level is new audio, and the
         speech recognizer's evidence would decode every held-out clip again at each one.
 
