@@ -25,8 +25,8 @@ import numpy as np
 from websockets.exceptions import WebSocketException
 
 from benchmarks.common import RESULTS, rss_mb
-from benchmarks.server import serve
 from benchmarks.st_client import Session, WidgetNotFound
+from tests.live_server import serve
 
 __all__ = ["Journey", "crowd", "journey", "run"]
 

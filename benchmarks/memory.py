@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 
 from benchmarks.common import RESULTS, rss_mb
-from benchmarks.server import launch, serve, wait_idle
+from tests.live_server import launch, serve, wait_idle
 
 ONE_SESSION_TARGET, PER_SESSION_TARGET = 500.0, 40.0
 PAGES = (

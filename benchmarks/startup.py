@@ -19,7 +19,7 @@ import textwrap
 import time
 from pathlib import Path
 
-from benchmarks.server import ROOT, launch, serve, wait_idle
+from tests.live_server import ROOT, launch, serve, wait_idle
 
 HOME_TARGET, TRAIN_TARGET, ANSWER_TARGET = 5.0, 3.0, 1.0
 

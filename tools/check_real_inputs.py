@@ -17,7 +17,7 @@ speech
     (tests/data/heldout/speech) and, when espeak-ng is installed and not
     ``--quick``, a bigger set over every voice, one folder per voice.
 canvas
-    the app in a real browser (``benchmarks.server.serve`` + headless Chromium):
+    the app in a real browser (``tests.live_server.serve`` + headless Chromium):
     on Try it yourself, "Draw", each digit drawn with ``page.mouse`` along the
     strokes of several styles, the "Prediction: X" heading read, the canvas reset.
     The model is the page's own default model, whatever the app trains.
@@ -156,7 +156,7 @@ def _model_summary(trained: dict) -> dict:
 
 
 def _choose_draw(page, url: str) -> None:
-    from benchmarks.server import wait_idle
+    from tests.live_server import wait_idle
 
     page.goto(f"{url}/Try_it_yourself")
     wait_idle(page)
@@ -167,7 +167,7 @@ def _choose_draw(page, url: str) -> None:
 
 def _clear_canvas(page, url: str) -> None:
     """Reset the canvas with its toolbar's bin button; reload the page if the prediction stays."""
-    from benchmarks.server import wait_idle
+    from tests.live_server import wait_idle
 
     with contextlib.suppress(Exception):
         page.get_by_role("button", name="Reset canvas & history").first.click(timeout=5000)
@@ -180,7 +180,7 @@ def _clear_canvas(page, url: str) -> None:
 def check_canvas(*, styles: tuple[str, ...], copies: int, seed: int, log: Path) -> dict:
     from playwright.sync_api import sync_playwright
 
-    from benchmarks.server import launch, serve
+    from tests.live_server import launch, serve
 
     rows = []
     with serve("app.py", log=log) as (url, _), sync_playwright() as p:
@@ -204,9 +204,9 @@ def check_canvas(*, styles: tuple[str, ...], copies: int, seed: int, log: Path) 
 def check_mic(recordings: list[Path], *, work: Path, log: Path) -> dict:
     from playwright.sync_api import sync_playwright
 
-    from benchmarks.server import CHROMIUM, CHROMIUM_ARGS, serve, wait_idle
     from tests.browser.helpers import record_word
     from tests.browser.media import fake_mic_wav
+    from tests.live_server import CHROMIUM, CHROMIUM_ARGS, serve, wait_idle
 
     rows = []
     with serve("app.py", log=log) as (url, _), sync_playwright() as p:

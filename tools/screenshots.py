@@ -15,7 +15,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.server import launch, serve, wait_idle  # noqa: E402
+from tests.live_server import launch, serve, wait_idle  # noqa: E402
 
 OUT = ROOT / "docs" / "screenshots"
 

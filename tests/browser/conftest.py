@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks.server import CHROMIUM, CHROMIUM_ARGS, launch, serve
+from tests.live_server import CHROMIUM, CHROMIUM_ARGS, launch, serve
 
 SHOTS = Path(os.environ.get("MMDEMO_SHOTS", "/tmp/mmdemo-failed-shots"))
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from benchmarks.server import wait_idle as wait_idle  # one wait for the tests and the benchmarks
+from tests.live_server import wait_idle as wait_idle  # one wait for the tests, the benchmarks and the tools
 
 
 def open_page(page, url: str) -> None:

@@ -1,4 +1,4 @@
-"""A `streamlit run` server on 127.0.0.1 and a headless Chromium, for the benchmarks that need a browser."""
+"""A `streamlit run` server on 127.0.0.1 and a headless Chromium: for the browser tests, the benchmarks and the tools."""
 
 from __future__ import annotations
 
