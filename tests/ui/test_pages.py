@@ -49,10 +49,13 @@ class TestDataExplorer:
         assert "agree" in at.dataframe[0].value.columns
 
 
+@pytest.fixture
+def xor():
+    """A fresh Train & compare page on xor-shapes: each test starts from the defaults, in any order."""
+    return open_page("2_Train_and_compare.py", dataset="xor-shapes")
+
+
 class TestTrainAndCompare:
-    @pytest.fixture(scope="class")
-    def xor(self):
-        return open_page("2_Train_and_compare.py", dataset="xor-shapes")
 
     def _train(self, at, fusion: str):
         at.selectbox(key="train_fusion").set_value(fusion)
@@ -100,7 +103,6 @@ class TestTrainAndCompare:
         cv_text = next(m.value for m in xor.markdown if "cross-validation" in m.value)
         folds = cv_text.split("folds ")[1].split(", ")
         assert len(folds) == 5 and all(float(f) >= 0.85 for f in folds)
-        xor.checkbox(key="train_cv").uncheck()
 
     def test_no_modality_warns_and_disables_training(self):
         at = open_page("2_Train_and_compare.py", dataset="xor-shapes")
