@@ -56,7 +56,6 @@ def xor():
 
 
 class TestTrainAndCompare:
-
     def _train(self, at, fusion: str):
         at.selectbox(key="train_fusion").set_value(fusion)
         at.button(key="train_button").click().run()
