@@ -15,7 +15,7 @@ from mmdemo.classifiers import make_classifier
 from mmdemo.datasets.base import MultimodalDataset
 from mmdemo.errors import InputError, Message, ParameterError, modality_word
 from mmdemo.features import DEFAULT_FEATURES, IMAGE_SIZE, SPEECH_KINDS, make_features, prepare_audio, prepare_image
-from mmdemo.fusion import LateFusionClassifier, check_fusion, make_fusion_model
+from mmdemo.fusion import LateFusionClassifier, check_fusion, make_fusion_model, present_rows
 from mmdemo.fusion.missing import check_missing_strategy, fit_missing_strategies, present_modalities
 from mmdemo.io import check_text
 
@@ -222,7 +222,7 @@ class MultimodalModel:
         # second thread made logistic regression ~7x slower (and the server is shared).
         start = time.perf_counter()
         self.estimator_, self.unimodal_ = None, {}
-        fused_rows = idx[~np.isnan(X[idx]).all(axis=1)]
+        fused_rows = idx[present_rows(X[idx])]
         clf = make_classifier(self.classifier, random_state=self.random_state)
         self.estimator_ = make_fusion_model(self.fusion, clf, self.blocks_, random_state=self.random_state)
         self.estimator_.fit(X[fused_rows], y[fused_rows])
@@ -233,7 +233,7 @@ class MultimodalModel:
                 if shared is not None:  # late fusion fitted exactly this model already
                     self.unimodal_[m] = shared
                     continue
-                rows = idx[~np.isnan(X[idx, a:b]).all(axis=1)]
+                rows = idx[present_rows(X[idx, a:b])]
                 single = make_fusion_model(
                     "single", make_classifier(self.classifier, random_state=self.random_state), {m: (0, b - a)}
                 )

@@ -3,6 +3,7 @@
 import numpy as np
 import streamlit as st
 
+from mmdemo.fusion import present_rows
 from mmdemo.model import featurize_dataset
 from mmdemo.projection import PROJECTIONS, fused_view, project
 from mmdemo.ui.data import feature_cache
@@ -44,7 +45,7 @@ with guard():
         if view.startswith("fused"):
             X = fused_view(X, blocks, fusion="early" if "early" in view else "tensor")
         rows = np.random.default_rng(0).permutation(ds.n_samples)[:n_max]
-        rows = rows[~np.isnan(X[rows]).all(axis=1)]
+        rows = rows[present_rows(X[rows])]
         coords = project(X[rows], method=method, n_components=dims, seed=0)
     hover = [
         f"{ds.sample_ids[i]}" + (f"<br>“{ds.data['text'][i]}”" if "text" in ds.data and ds.data["text"][i] else "")

@@ -15,7 +15,7 @@ from threadpoolctl import threadpool_limits
 from mmdemo.classifiers import make_classifier
 from mmdemo.datasets.base import MultimodalDataset
 from mmdemo.errors import DatasetError
-from mmdemo.fusion import FUSIONS, check_fusion
+from mmdemo.fusion import FUSIONS, check_fusion, present_rows
 from mmdemo.fusion.missing import MISSING_STRATEGIES, check_missing_strategy
 from mmdemo.model import FeatureCache, MultimodalModel
 from mmdemo.parallel import run_tasks
@@ -65,7 +65,7 @@ class Result:
 
 def score_model(model: MultimodalModel, X: np.ndarray, y: np.ndarray, rows: np.ndarray) -> dict[str, float]:
     """Accuracy, macro-F1 and the confusion matrix of the fused model on ``rows`` of ``X``."""
-    rows = rows[~np.isnan(X[rows]).all(axis=1)]
+    rows = rows[present_rows(X[rows])]
     pred = np.argmax(model._proba(X[rows]), axis=1)
     labels = np.arange(len(model.class_names_))
     return {
@@ -80,7 +80,7 @@ def _unimodal_accuracy(model: MultimodalModel, X: np.ndarray, y: np.ndarray, row
     out = {}
     for m, est in model.unimodal_.items():
         a, b = model.blocks_[m]
-        r = rows[~np.isnan(X[rows, a:b]).all(axis=1)]
+        r = rows[present_rows(X[rows, a:b])]
         out[m] = float(accuracy_score(y[r], est.predict(X[r, a:b]))) if len(r) else float("nan")
     return out
 
@@ -320,21 +320,21 @@ def missing_modality_report(
     for fusion in fusions:
         model = MultimodalModel(modalities, fusion=fusion, classifier=classifier, random_state=seed)
         X = model.fit_matrix(dataset, train, feature_cache=cache)[test]
-        have = ~np.isnan(X).all(axis=1)
+        have = present_rows(X)
         out.append(row(fusion, [], "none", model._proba(X[have]), test[have]))
         for missing in blanked:
             Xm = X.copy()
             for m in missing:
                 a, b = model.blocks_[m]
                 Xm[:, a:b] = np.nan
-            have = ~np.isnan(Xm).all(axis=1)
+            have = present_rows(Xm)
             for strategy in strategies:
                 out.append(row(fusion, missing, strategy, model._proba(Xm[have], missing=strategy), test[have]))
         if baselines:
             continue  # the unimodal models are the same for every fusion method
         for m, est in model.unimodal_.items():
             a, b = model.blocks_[m]
-            have = ~np.isnan(X[:, a:b]).all(axis=1)
+            have = present_rows(X[:, a:b])
             proba = np.zeros((int(have.sum()), len(model.class_names_)))
             proba[:, est.classes_] = est.predict_proba(X[have, a:b])
             baselines.append(row("single", [o for o in modalities if o != m], "none", proba, test[have]))

@@ -24,7 +24,7 @@ from mmdemo.corrupt import DEFAULT_KIND, corrupt_dataset
 from mmdemo.datasets.base import MultimodalDataset
 from mmdemo.errors import ParameterError, modality_word
 from mmdemo.features import SPEECH_KINDS
-from mmdemo.fusion import FUSIONS
+from mmdemo.fusion import FUSIONS, present_rows
 from mmdemo.model import FeatureCache, MultimodalModel, modality_features
 from mmdemo.splits import split_indices
 
@@ -260,7 +260,7 @@ class RobustnessLab:
 
     def _accuracy(self, proba: Callable[[np.ndarray], np.ndarray], X: np.ndarray) -> float:
         pred = np.full(len(X), self.prior_)
-        have = ~np.isnan(X).all(axis=1)
+        have = present_rows(X)
         if have.any():
             pred[have] = np.argmax(proba(X[have]), axis=1)
         return float(np.mean(pred == self.y_test_))

@@ -13,6 +13,7 @@ from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
 
 from mmdemo.errors import ParameterError
+from mmdemo.fusion._blocks import present_rows
 from mmdemo.fusion.early import EarlyFusion
 from mmdemo.fusion.late import LateFusionClassifier
 from mmdemo.fusion.scaling import BlockScaler
@@ -27,6 +28,7 @@ __all__ = [
     "TensorSketchFusion",
     "check_fusion",
     "make_fusion_model",
+    "present_rows",
 ]
 
 #: Fusion name -> one line a user sees (CLI --help, UI select box).

@@ -42,5 +42,11 @@ def resolve_blocks(blocks: Blocks | None, n_features: int) -> list[tuple[str, in
 
 
 def present_rows(Xb: np.ndarray) -> np.ndarray:
-    """Rows of a block that hold a value: a missing modality is a row of NaN."""
+    """Rows of a block that hold a value: a missing modality is a row of NaN.
+
+    Examples
+    --------
+    >>> present_rows(np.array([[1.0, 2.0], [np.nan, np.nan], [np.nan, 3.0]]))
+    array([ True, False,  True])
+    """
     return ~np.isnan(Xb).all(axis=1)

@@ -32,7 +32,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 
 from mmdemo.errors import Message, ParameterError, modality_word
 from mmdemo.fusion import FUSIONS, EarlyFusion, make_fusion_model
-from mmdemo.fusion._blocks import Blocks, resolve_blocks
+from mmdemo.fusion._blocks import Blocks, present_rows, resolve_blocks
 
 __all__ = [
     "MISSING_STRATEGIES",
@@ -81,7 +81,7 @@ def present_modalities(X: np.ndarray, blocks: Blocks | Sequence[tuple[str, int, 
     [[True, False], [False, True]]
     """
     spans = [(a, b) for _, a, b in blocks] if not isinstance(blocks, Mapping) else list(blocks.values())
-    return np.column_stack([~np.isnan(X[:, a:b]).all(axis=1) for a, b in spans])
+    return np.column_stack([present_rows(X[:, a:b]) for a, b in spans])
 
 
 def _joined(names: Sequence[str]) -> str:
