@@ -283,9 +283,10 @@ def mfcc_pooled(*, frames: Sequence[np.ndarray]) -> np.ndarray:
 
 
 #: How much the recognizer's posteriors are scaled beside MFCC frames in "speech+frames" (on the bundled
-#: clips a posterior column spreads 0.19 and a frames column 0.92, std; x8 makes the evidence weigh more). Chosen on a validation set of held-out voices, never
-#: the one reported: 270 espeak-ng recordings in a noisy room (tools/make_heldout_speech.py --seed 2),
-#: audio-only RBF SVM trained on the bundled clips, x2 / x4 / x6 / x8 / x12: 0.900 / 0.904 / 0.907 / 0.919 / 0.904.
+#: clips a posterior column spreads 0.19 and a frames column 0.92, std; x8 makes the evidence weigh more).
+#: Chosen on a validation set of held-out voices, never the one reported: 270 espeak-ng recordings in a
+#: noisy room (tools/make_heldout_speech.py --seed 2), audio-only RBF SVM trained on the bundled clips,
+#: x2 / x4 / x6 / x8 / x12: 0.900 / 0.904 / 0.907 / 0.919 / 0.904.
 EVIDENCE_SCALE = 8.0
 
 #: Audio feature kinds that ask the speech recognizer (they need the class names as words).
