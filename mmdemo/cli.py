@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 
 from mmdemo.classifiers import CLASSIFIERS
-from mmdemo.corrupt import CORRUPTIONS, corrupt_dataset, parse_corruption
+from mmdemo.corrupt import corrupt_dataset, corruption_kinds, parse_corruption
 from mmdemo.crossmodal import SHARED_SPACES
 from mmdemo.datasets import BUNDLED, MODALITIES, MultimodalDataset, load_dataset, load_folder, load_zip
 from mmdemo.errors import DatasetError, MMDemoError, ParameterError
@@ -31,6 +31,7 @@ from mmdemo.fusion import FUSIONS
 from mmdemo.io import decode_audio, decode_image
 from mmdemo.model import MultimodalModel
 from mmdemo.parallel import BACKENDS
+from mmdemo.registry import Registry
 
 __all__ = ["main", "build_parser"]
 
@@ -70,6 +71,11 @@ def _add_model_args(p: argparse.ArgumentParser) -> None:
     )
 
 
+def _described(choices: Registry) -> str:
+    """A registry's choices with their descriptions, for ``--help``."""
+    return "; ".join(f"{name}: {line}" for name, line in choices.items())
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of ``python -m mmdemo``."""
     parser = _Parser(prog="mmdemo", description="Multimodal and cross-modal learning, from the command line.")
@@ -78,11 +84,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("datasets", help="list the bundled datasets")
     p.add_argument("--json", action="store_true")
 
-    fusion_help = "; ".join(f"{k}: {v}" for k, v in FUSIONS.items())
     p = sub.add_parser("train", help="train one model on a seeded split and report held-out metrics")
     _add_data_args(p)
     _add_model_args(p)
-    p.add_argument("--fusion", choices=list(FUSIONS), default="early", help=fusion_help)
+    p.add_argument("--fusion", choices=list(FUSIONS), default="early", help=_described(FUSIONS))
     p.add_argument("--save", type=Path, help="write the trained model to this .skops file")
     p.add_argument("--json", action="store_true")
 
@@ -92,8 +97,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--backend",
         choices=list(BACKENDS),
-        help="where the fits run (default: MMDEMO_BACKEND, else sequential); "
-        + "; ".join(f"{k}: {v}" for k, v in BACKENDS.items()),
+        help="where the fits run (default: MMDEMO_BACKEND, else sequential); " + _described(BACKENDS),
     )
     p.add_argument("--json", action="store_true")
 
@@ -119,7 +123,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--method",
         choices=list(SHARED_SPACES),
         default="cca",
-        help="; ".join(f"{k}: {v}" for k, v in SHARED_SPACES.items()),
+        help=_described(SHARED_SPACES),
     )
     p.add_argument("--test-size", type=float, default=0.25, help="held-out fraction (stratified; default 0.25)")
     p.add_argument("--seed", type=int, default=0, help="seed of the split and the shared space (default 0)")
@@ -130,11 +134,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_data_args(p)
     p.add_argument("--modality", required=True, choices=[*MODALITIES, "all"], help="what to corrupt")
-    kinds = "; ".join(f"{m}: {', '.join(k)}" for m, k in CORRUPTIONS.items())
-    p.add_argument("--kind", help=f"corruption kind (default: each modality's default) — {kinds}")
-    p.add_argument(
-        "--where", choices=list(WHERE), default="test", help="; ".join(f"{k}: {v}" for k, v in WHERE.items())
-    )
+    p.add_argument("--kind", help=f"corruption kind (default: each modality's default) — {corruption_kinds()}")
+    p.add_argument("--where", choices=list(WHERE), default="test", help=_described(WHERE))
     p.add_argument("--fusions", default=",".join(DEFAULT_FUSIONS), help=f"comma-separated, from {','.join(FUSIONS)}")
     p.add_argument("--levels", default=",".join(f"{v:g}" for v in LEVELS), help="comma-separated levels in 0..1")
     p.add_argument("--classifier", choices=list(CLASSIFIERS), default="logreg")
@@ -164,11 +165,12 @@ def _modalities(args: argparse.Namespace, ds: MultimodalDataset) -> list[str]:
     if not args.modalities:
         return ds.modalities
     mods = [m.strip() for m in args.modalities.split(",") if m.strip()]
-    unknown = [m for m in mods if m not in MODALITIES]
-    if unknown or not mods:
+    if not mods:
         raise ParameterError(
-            f"--modalities: unknown {', '.join(unknown) or '(empty)'}; use a comma-separated list of {', '.join(MODALITIES)}."
+            "cli.no_modalities", "--modalities: give a comma-separated list of {accepted}.", accepted=list(MODALITIES)
         )
+    for m in mods:
+        MODALITIES.check(m)
     ds.require_modalities(mods)
     return mods
 
@@ -316,7 +318,11 @@ def _levels(spec: str) -> list[float]:
     except ValueError:
         levels = []
     if len(levels) < 2 or any(not 0 <= v <= 1 for v in levels) or levels != sorted(set(levels)):
-        raise ParameterError(f"--levels {spec!r}: give two or more increasing levels between 0 and 1, e.g. 0,0.5,1.")
+        raise ParameterError(
+            "cli.levels",
+            "--levels {spec!r}: give two or more increasing levels between 0 and 1, e.g. 0,0.5,1.",
+            spec=spec,
+        )
     return levels
 
 
@@ -337,9 +343,6 @@ def _curves_text(c: RobustnessCurves) -> str:
 def _cmd_robustness(args: argparse.Namespace) -> None:
     ds = _load_data(args)
     fusions = [f.strip() for f in args.fusions.split(",") if f.strip()]
-    unknown = [f for f in fusions if f not in FUSIONS]
-    if unknown or not fusions:
-        raise ParameterError(f"--fusions: unknown {', '.join(unknown) or '(empty)'}; use some of {', '.join(FUSIONS)}.")
     mods = ds.modalities if args.modality == "all" else [args.modality]
     ds.require_modalities(mods)
     kinds = {m: args.kind for m in mods} if args.kind else None

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from fractions import Fraction
 from typing import Any
 
 import numpy as np
 
 from mmdemo.datasets.base import MODALITIES, MultimodalDataset
-from mmdemo.errors import Message, ParameterError, modality_word
+from mmdemo.errors import Message, ParameterError
 from mmdemo.features.audio import SAMPLE_RATE
+from mmdemo.registry import Registry
 
 __all__ = [
     "CORRUPTIONS",
@@ -20,33 +21,16 @@ __all__ = [
     "corrupt_text",
     "corrupt_value",
     "corrupt_dataset",
+    "corruption_kinds",
     "parse_corruption",
 ]
 
-#: Modality -> corruption kind -> what the level does, in one line for the UI.
-CORRUPTIONS: dict[str, dict[str, str]] = {
-    "image": {
-        "mix": "Gaussian noise (std 0.5 × level) plus a black square of side 0.6 × level of the image",
-        "noise": "Gaussian noise with std 0.5 × level on pixel values from 0 to 1",
-        "occlusion": "a black square of side 0.6 × level of the image, at a random place",
-        "blur": "Gaussian blur, sigma up to a quarter of the image side at level 1",
-        "rotation": "turned by a random angle of up to 180 × level degrees, either way",
-        "contrast": "pixels pulled toward the image mean; level 1 leaves a flat grey",
-        "missing": "the image is removed from a fraction level of the samples",
-    },
-    "audio": {
-        "noise": "white noise at a signal-to-noise ratio of 30 − 40 × level dB (level 1: −10 dB)",
-        "dropout": "silent 50 ms gaps covering 0.8 × level of the clip",
-        "speed": "played faster or slower by 2^level, like a tape (level 1: an octave up or down)",
-        "missing": "the audio is removed from a fraction level of the samples",
-    },
-    "text": {
-        "mix": "typos (each letter with probability 0.3 × level) plus dropped words (0.5 × level)",
-        "typos": "each letter replaced by another with probability 0.5 × level",
-        "dropout": "each word dropped with probability 0.7 × level; one word always stays",
-        "shuffle": "word order shuffled, more with the level (level 1: almost any order)",
-        "missing": "the text is removed from a fraction level of the samples",
-    },
+#: Modality -> its corruption kinds: name -> what the level does, in one line for the UI; ``make`` corrupts one
+#: value (``missing`` has none: it removes whole samples from a dataset).
+CORRUPTIONS: dict[str, Registry] = {
+    "image": Registry("names.corruption.image", Message("registry.what.corruption_image", "image corruption")),
+    "audio": Registry("names.corruption.audio", Message("registry.what.corruption_audio", "audio corruption")),
+    "text": Registry("names.corruption.text", Message("registry.what.corruption_text", "text corruption")),
 }
 
 #: The kind a bare modality name (``"image"`` in ``{"image": 0.5}``) stands for.
@@ -56,7 +40,14 @@ _LETTERS = "abcdefghijklmnopqrstuvwxyz"
 _DROPOUT_CHUNK_SECONDS = 0.05
 
 
-def _kinds_line() -> str:
+def corruption_kinds() -> str:
+    """Every modality's corruption kinds, in one line ("image: mix, noise, ...; audio: ...").
+
+    Examples
+    --------
+    >>> corruption_kinds().split("; ")[2]
+    'text: mix, typos, dropout, shuffle, missing'
+    """
     return "; ".join(f"{mod}: {', '.join(kinds)}" for mod, kinds in CORRUPTIONS.items())
 
 
@@ -70,31 +61,12 @@ def _check_level(level: float) -> float:
 
 
 def _check_modality(modality: str) -> str:
-    if modality not in CORRUPTIONS:
-        raise ParameterError(
-            "corrupt.unknown_modality",
-            "Cannot corrupt {modality!r}; use one of {accepted}.",
-            modality=modality,
-            accepted=", ".join(MODALITIES),  # names to type, not to translate
-        )
-    return modality
-
-
-def _known_kind(modality: str, kind: str) -> str:
-    if kind not in CORRUPTIONS[modality]:
-        raise ParameterError(
-            "corrupt.unknown_kind",
-            "Unknown {modality} corruption {kind!r}; {modality} kinds are {kinds}.",
-            modality=modality_word(modality),
-            kind=kind,
-            kinds=list(CORRUPTIONS[modality]),
-        )
-    return kind
+    return MODALITIES.check(modality)
 
 
 def _check_kind(modality: str, kind: str | None) -> str:
     """The kind to apply to one value (``None``: the default); 'missing' only works on a whole dataset."""
-    kind = _known_kind(modality, DEFAULT_KIND[modality] if kind is None else kind)
+    kind = CORRUPTIONS[modality].check(DEFAULT_KIND[modality] if kind is None else kind)
     if kind == "missing":
         raise ParameterError(
             "corrupt.missing_needs_dataset",
@@ -109,7 +81,7 @@ def _split_key(key: str) -> tuple[str, str]:
     """``"image"`` -> ``("image", "mix")``, ``"image:blur"`` -> ``("image", "blur")``."""
     mod, _, kind = (s.strip() for s in str(key).partition(":"))
     _check_modality(mod)
-    return mod, _known_kind(mod, kind or DEFAULT_KIND[mod])
+    return mod, CORRUPTIONS[mod].check(kind or DEFAULT_KIND[mod])
 
 
 # ----- images: every draw is made at every level, so a higher level corrupts the same pattern more
@@ -159,14 +131,16 @@ def _contrast(image: np.ndarray, level: float, rng: np.random.Generator) -> np.n
     return mean + (image - mean) * np.float32(1.0 - level)
 
 
-_IMAGE_KINDS: dict[str, Callable[[np.ndarray, float, np.random.Generator], np.ndarray]] = {
-    "mix": _image_mix,
-    "noise": _image_noise,
-    "occlusion": _occlude,
-    "blur": _blur,
-    "rotation": _rotate,
-    "contrast": _contrast,
-}
+for _kind, _line, _make in (
+    ("mix", "Gaussian noise (std 0.5 × level) plus a black square of side 0.6 × level of the image", _image_mix),
+    ("noise", "Gaussian noise with std 0.5 × level on pixel values from 0 to 1", _image_noise),
+    ("occlusion", "a black square of side 0.6 × level of the image, at a random place", _occlude),
+    ("blur", "Gaussian blur, sigma up to a quarter of the image side at level 1", _blur),
+    ("rotation", "turned by a random angle of up to 180 × level degrees, either way", _rotate),
+    ("contrast", "pixels pulled toward the image mean; level 1 leaves a flat grey", _contrast),
+    ("missing", "the image is removed from a fraction level of the samples", None),
+):
+    CORRUPTIONS["image"].add(_kind, _line, make=_make)
 
 
 def corrupt_image(image: np.ndarray, *, level: float, rng: np.random.Generator, kind: str = "mix") -> np.ndarray:
@@ -202,7 +176,7 @@ def corrupt_image(image: np.ndarray, *, level: float, rng: np.random.Generator, 
     level, kind = _check_level(level), _check_kind("image", kind)
     if level == 0:
         return image
-    out = _IMAGE_KINDS[kind](np.asarray(image, dtype=np.float32), level, rng)
+    out = CORRUPTIONS["image"].make(kind, np.asarray(image, dtype=np.float32), level, rng)
     return np.clip(out, 0.0, 1.0).astype(np.float32, copy=False)
 
 
@@ -239,11 +213,13 @@ def _audio_speed(y: np.ndarray, level: float, rng: np.random.Generator, sample_r
     return signal.resample_poly(y, factor.denominator, factor.numerator)
 
 
-_AUDIO_KINDS: dict[str, Callable[[np.ndarray, float, np.random.Generator, int], np.ndarray]] = {
-    "noise": _audio_noise,
-    "dropout": _audio_dropout,
-    "speed": _audio_speed,
-}
+for _kind, _line, _make in (
+    ("noise", "white noise at a signal-to-noise ratio of 30 − 40 × level dB (level 1: −10 dB)", _audio_noise),
+    ("dropout", "silent 50 ms gaps covering 0.8 × level of the clip", _audio_dropout),
+    ("speed", "played faster or slower by 2^level, like a tape (level 1: an octave up or down)", _audio_speed),
+    ("missing", "the audio is removed from a fraction level of the samples", None),
+):
+    CORRUPTIONS["audio"].add(_kind, _line, make=_make)
 
 
 def corrupt_audio(
@@ -284,7 +260,7 @@ def corrupt_audio(
     level, kind = _check_level(level), _check_kind("audio", kind)
     if level == 0 or len(y) == 0:
         return y
-    out = _AUDIO_KINDS[kind](np.asarray(y), level, rng, int(sample_rate))
+    out = CORRUPTIONS["audio"].make(kind, np.asarray(y), level, rng, int(sample_rate))
     # Scale down rather than clip: clipping loud clips would shave the noise and raise the SNR.
     return (out / max(1.0, float(np.abs(out).max()))).astype(np.float32)
 
@@ -333,12 +309,14 @@ def _text_shuffle(text: str, level: float, rng: np.random.Generator) -> str:
     return " ".join(words[i] for i in np.argsort(keys, kind="stable"))
 
 
-_TEXT_KINDS: dict[str, Callable[[str, float, np.random.Generator], str]] = {
-    "mix": _text_mix,
-    "typos": _text_typos,
-    "dropout": _text_dropout,
-    "shuffle": _text_shuffle,
-}
+for _kind, _line, _make in (
+    ("mix", "typos (each letter with probability 0.3 × level) plus dropped words (0.5 × level)", _text_mix),
+    ("typos", "each letter replaced by another with probability 0.5 × level", _text_typos),
+    ("dropout", "each word dropped with probability 0.7 × level; one word always stays", _text_dropout),
+    ("shuffle", "word order shuffled, more with the level (level 1: almost any order)", _text_shuffle),
+    ("missing", "the text is removed from a fraction level of the samples", None),
+):
+    CORRUPTIONS["text"].add(_kind, _line, make=_make)
 
 
 def corrupt_text(text: str, *, level: float, rng: np.random.Generator, kind: str = "mix") -> str:
@@ -371,7 +349,7 @@ def corrupt_text(text: str, *, level: float, rng: np.random.Generator, kind: str
     level, kind = _check_level(level), _check_kind("text", kind)
     if level == 0:
         return text
-    return _TEXT_KINDS[kind](text, level, rng)
+    return CORRUPTIONS["text"].make(kind, text, level, rng)
 
 
 def corrupt_value(
@@ -466,14 +444,17 @@ def corrupt_dataset(
         if mod not in data or level == 0:
             continue
         values = list(data[mod])
-        kind_index = list(CORRUPTIONS[mod]).index(kind)
         if kind == "missing":
-            order = np.random.default_rng([seed, MODALITIES.index(mod), kind_index]).permutation(len(idx))
+            order = np.random.default_rng([seed, MODALITIES.index(mod), CORRUPTIONS[mod].index(kind)]).permutation(
+                len(idx)
+            )
             for i in idx[order[: round(level * len(idx))]]:
                 values[i] = None
         else:
             # One child generator per position: a sample's draws do not depend on the samples before it.
-            children = np.random.SeedSequence([seed, MODALITIES.index(mod), kind_index]).spawn(len(idx))
+            children = np.random.SeedSequence([seed, MODALITIES.index(mod), CORRUPTIONS[mod].index(kind)]).spawn(
+                len(idx)
+            )
             for i, child in zip(idx, children):
                 values[i] = corrupt_value(
                     mod,
@@ -528,7 +509,7 @@ def parse_corruption(spec: str) -> dict[str, float]:
                 "between 0 and 1, e.g. image=0.5 or image:blur=0.5; kinds: {kinds}.",
                 part=part,
                 problem=problem,
-                kinds=_kinds_line(),
+                kinds=corruption_kinds(),
             )
         out[key] = level
     return out

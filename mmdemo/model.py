@@ -15,8 +15,8 @@ from mmdemo.classifiers import make_classifier
 from mmdemo.datasets.base import MultimodalDataset
 from mmdemo.errors import InputError, Message, ParameterError, modality_word
 from mmdemo.features import DEFAULT_FEATURES, IMAGE_SIZE, SPEECH_KINDS, make_features, prepare_audio, prepare_image
-from mmdemo.fusion import LateFusionClassifier, check_fusion, make_fusion_model, present_rows
-from mmdemo.fusion.missing import check_missing_strategy, fit_missing_strategies, present_modalities
+from mmdemo.fusion import FUSIONS, LateFusionClassifier, make_fusion_model, present_rows
+from mmdemo.fusion.missing import MISSING_STRATEGIES, fit_missing_strategies, present_modalities
 from mmdemo.io import check_text
 
 __all__ = ["MultimodalModel", "FeatureCache", "featurize_dataset", "modality_features"]
@@ -206,7 +206,7 @@ class MultimodalModel:
         if not self.modalities:
             raise ParameterError("model.no_modality", "Choose at least one modality.")
         if self.fusion != "single":
-            check_fusion(self.fusion)
+            FUSIONS.check(self.fusion)
         dataset.require_modalities(self.modalities)
         make_classifier(self.classifier)  # validates the name before any work
         idx = np.arange(dataset.n_samples) if indices is None else np.asarray(indices, dtype=int)
@@ -361,7 +361,7 @@ class MultimodalModel:
 
     def _proba(self, X: np.ndarray, *, missing: str = "fusion default") -> np.ndarray:
         """Class probabilities of a feature matrix, with ``missing`` for rows that lack a modality."""
-        check_missing_strategy(missing)
+        MISSING_STRATEGIES.check(missing)
         present = present_modalities(X, self.blocks_)
         empty = np.flatnonzero(~present.any(axis=1))
         if len(empty):

@@ -22,16 +22,12 @@ import os
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
-from mmdemo.errors import ParameterError
+from joblib import Parallel, delayed, parallel_config
+
+from mmdemo.errors import Message, ParameterError
+from mmdemo.registry import Registry
 
 __all__ = ["BACKENDS", "backend_setting", "run_tasks"]
-
-#: Backend name -> what it means.
-BACKENDS: dict[str, str] = {
-    "sequential": "one fit after another, in this process",
-    "loky": "local worker processes (MMDEMO_N_JOBS at once)",
-    "dask": "a Dask distributed cluster at MMDEMO_DASK_SCHEDULER",
-}
 
 
 def backend_setting(backend: str | None = None) -> str:
@@ -43,14 +39,7 @@ def backend_setting(backend: str | None = None) -> str:
     'loky'
     """
     name = (backend or os.environ.get("MMDEMO_BACKEND") or "sequential").strip().lower()
-    if name not in BACKENDS:
-        raise ParameterError(
-            "parallel.unknown_backend",
-            "Unknown backend {name!r}; use one of {accepted} (MMDEMO_BACKEND).",
-            name=name,
-            accepted=list(BACKENDS),
-        )
-    return name
+    return BACKENDS.check(name)
 
 
 def _dask_client():
@@ -76,6 +65,32 @@ def _dask_client():
         ) from exc
 
 
+def _sequential(fn: Callable[..., Any], tasks: Sequence[tuple]) -> Iterator[Any]:
+    for task in tasks:
+        yield fn(*task)
+
+
+def _loky(fn: Callable[..., Any], tasks: Sequence[tuple]) -> Iterator[Any]:
+    with parallel_config(backend="loky", n_jobs=int(os.environ.get("MMDEMO_N_JOBS") or -1)):
+        yield from Parallel(return_as="generator")(delayed(fn)(*task) for task in tasks)
+
+
+def _dask(fn: Callable[..., Any], tasks: Sequence[tuple]) -> Iterator[Any]:
+    client = _dask_client()
+    try:
+        with parallel_config(backend="dask", n_jobs=-1, client=client):
+            yield from Parallel(return_as="generator")(delayed(fn)(*task) for task in tasks)
+    finally:
+        client.close()
+
+
+#: Backend name -> what it means (``MMDEMO_BACKEND``); ``make(fn, tasks)`` yields ``fn(*task)`` in order.
+BACKENDS = Registry("names.backend", Message("registry.what.backend", "backend (MMDEMO_BACKEND)"))
+BACKENDS.add("sequential", "one fit after another, in this process", make=_sequential)
+BACKENDS.add("loky", "local worker processes (MMDEMO_N_JOBS at once)", make=_loky)
+BACKENDS.add("dask", "a Dask distributed cluster at MMDEMO_DASK_SCHEDULER", make=_dask)
+
+
 def run_tasks(fn: Callable[..., Any], tasks: Sequence[tuple], *, backend: str | None = None) -> Iterator[Any]:
     """``fn(*task)`` for every task, in order, on the chosen backend; results are yielded as they come.
 
@@ -85,20 +100,4 @@ def run_tasks(fn: Callable[..., Any], tasks: Sequence[tuple], *, backend: str | 
     [8, 9]
     """
     name = backend_setting(backend)
-    if name == "sequential" or len(tasks) < 2:
-        for task in tasks:
-            yield fn(*task)
-        return
-    from joblib import Parallel, delayed, parallel_config
-
-    if name == "loky":
-        n_jobs = int(os.environ.get("MMDEMO_N_JOBS") or -1)
-        with parallel_config(backend="loky", n_jobs=n_jobs):
-            yield from Parallel(return_as="generator")(delayed(fn)(*task) for task in tasks)
-        return
-    client = _dask_client()
-    try:
-        with parallel_config(backend="dask", n_jobs=-1, client=client):
-            yield from Parallel(return_as="generator")(delayed(fn)(*task) for task in tasks)
-    finally:
-        client.close()
+    return BACKENDS.make("sequential" if len(tasks) < 2 else name, fn, tasks)

@@ -8,12 +8,27 @@ from sklearn.manifold import TSNE
 from sklearn.preprocessing import StandardScaler
 from threadpoolctl import threadpool_limits
 
-from mmdemo.errors import ParameterError
+from mmdemo.errors import Message, ParameterError
 from mmdemo.fusion import EarlyFusion, TensorFusion
+from mmdemo.registry import Registry
 
 __all__ = ["PROJECTIONS", "fused_view", "project"]
 
-PROJECTIONS = {"pca": "PCA (linear, fast)", "tsne": "t-SNE (non-linear, keeps neighbours)"}
+
+def _pca(Z: np.ndarray, n_components: int, seed: int) -> np.ndarray:
+    return PCA(n_components=min(n_components, *Z.shape), random_state=seed).fit_transform(Z)
+
+
+def _tsne(Z: np.ndarray, n_components: int, seed: int) -> np.ndarray:
+    Z = _pca(Z, 50, seed)
+    perplexity = float(min(30.0, max(2.0, (len(Z) - 1) / 3)))
+    return TSNE(n_components=n_components, perplexity=perplexity, init="pca", random_state=seed).fit_transform(Z)
+
+
+#: Projection name -> one line a user sees; ``make(Z, n_components, seed)`` projects standardised rows.
+PROJECTIONS = Registry("names.projection", Message("registry.what.projection", "projection"))
+PROJECTIONS.add("pca", "PCA (linear, fast)", make=_pca)
+PROJECTIONS.add("tsne", "t-SNE (non-linear, keeps neighbours)", make=_tsne)
 
 
 def project(X: np.ndarray, *, method: str = "pca", n_components: int = 2, seed: int = 0) -> np.ndarray:
@@ -37,13 +52,7 @@ def project(X: np.ndarray, *, method: str = "pca", n_components: int = 2, seed: 
     >>> project(np.random.default_rng(0).normal(size=(30, 5))).shape
     (30, 2)
     """
-    if method not in PROJECTIONS:
-        raise ParameterError(
-            "projection.unknown",
-            "Unknown projection {method!r}; use one of {accepted}.",
-            method=method,
-            accepted=list(PROJECTIONS),
-        )
+    PROJECTIONS.check(method)
     if n_components not in (2, 3):
         raise ParameterError(
             "projection.bad_dimensions", "Projections are 2-D or 3-D; got {n_components}.", n_components=n_components
@@ -59,16 +68,10 @@ def project(X: np.ndarray, *, method: str = "pca", n_components: int = 2, seed: 
     col_mean = np.nan_to_num(np.nanmean(np.where(np.isnan(X).all(axis=0), 0.0, X), axis=0))
     X = np.where(np.isnan(X), col_mean, X)
     Z = StandardScaler().fit_transform(X)
-    k = min(Z.shape[1], len(Z))
     # One thread (BLAS and OpenMP), as in MultimodalModel.fit: on 2 shared cores a second
     # thread made t-SNE of 45 points take 0.2-4 s instead of 0.2 s.
     with threadpool_limits(limits=1):
-        if method == "pca":
-            out = PCA(n_components=min(n_components, k), random_state=seed).fit_transform(Z)
-        else:
-            Z = PCA(n_components=min(50, k), random_state=seed).fit_transform(Z)
-            perplexity = float(min(30.0, max(2.0, (len(Z) - 1) / 3)))
-            out = TSNE(n_components=n_components, perplexity=perplexity, init="pca", random_state=seed).fit_transform(Z)
+        out = PROJECTIONS.make(method, Z, n_components, seed)
     if out.shape[1] < n_components:  # fewer features than dimensions asked for
         out = np.hstack([out, np.zeros((len(out), n_components - out.shape[1]))])
     return out

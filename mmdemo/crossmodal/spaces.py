@@ -17,17 +17,11 @@ from sklearn.utils._param_validation import Interval
 from sklearn.utils.validation import check_is_fitted, validate_data
 from threadpoolctl import threadpool_limits
 
-from mmdemo.errors import ParameterError, modality_word
+from mmdemo.errors import Message, ParameterError, modality_word
 from mmdemo.fusion._blocks import Blocks, present_rows, resolve_blocks
+from mmdemo.registry import Registry
 
-__all__ = ["SHARED_SPACES", "CCASpace", "KernelCCASpace", "PLSSpace", "check_shared_space", "make_shared_space"]
-
-#: Shared-space method name -> one line a user sees (CLI --help, UI select box).
-SHARED_SPACES: dict[str, str] = {
-    "cca": "CCA: linear projections of the two modalities that are as correlated as possible",
-    "pls": "PLS: linear projections with the largest covariance (favours strong, common directions)",
-    "kcca": "kernel CCA: CCA on non-linear (RBF kernel) features of each modality",
-}
+__all__ = ["SHARED_SPACES", "CCASpace", "KernelCCASpace", "PLSSpace", "make_shared_space"]
 
 #: Fewest rows with both modalities a shared space is fitted on.
 _MIN_PAIRED_ROWS = 3
@@ -393,22 +387,15 @@ class KernelCCASpace(_SharedSpace):
         return CCA(n_components=n_components, scale=False, max_iter=1000)
 
 
-def check_shared_space(method: str) -> str:
-    """Return ``method`` if it is one of `SHARED_SPACES`, else raise `ParameterError` naming them.
-
-    Examples
-    --------
-    >>> check_shared_space("pls")
-    'pls'
-    """
-    if method not in SHARED_SPACES:
-        raise ParameterError(
-            "crossmodal.unknown_space",
-            "Unknown shared-space method {method!r}; use one of {accepted}.",
-            method=method,
-            accepted=list(SHARED_SPACES),
-        )
-    return method
+#: Shared-space method name -> one line a user sees (CLI --help, UI select box); ``make`` is the estimator class.
+SHARED_SPACES = Registry("names.space", Message("registry.what.space", "shared-space method"))
+SHARED_SPACES.add(
+    "cca", "CCA: linear projections of the two modalities that are as correlated as possible", make=CCASpace
+)
+SHARED_SPACES.add(
+    "pls", "PLS: linear projections with the largest covariance (favours strong, common directions)", make=PLSSpace
+)
+SHARED_SPACES.add("kcca", "kernel CCA: CCA on non-linear (RBF kernel) features of each modality", make=KernelCCASpace)
 
 
 def make_shared_space(
@@ -426,7 +413,6 @@ def make_shared_space(
     >>> type(make_shared_space("pls", {"image": (0, 64), "text": (64, 192)})).__name__
     'PLSSpace'
     """
-    classes = {"cca": CCASpace, "pls": PLSSpace, "kcca": KernelCCASpace}
-    return classes[check_shared_space(method)](
-        blocks=dict(blocks), n_components=n_components, pca_components=pca_components, random_state=random_state
+    return SHARED_SPACES.make(
+        method, blocks=dict(blocks), n_components=n_components, pca_components=pca_components, random_state=random_state
     )

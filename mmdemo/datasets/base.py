@@ -10,11 +10,9 @@ import numpy as np
 
 from mmdemo.errors import DatasetError, modality_word
 from mmdemo.features.audio import SAMPLE_RATE
+from mmdemo.registry import MODALITIES
 
 __all__ = ["MODALITIES", "MultimodalDataset"]
-
-#: The modalities mmdemo knows, in the order they are shown everywhere.
-MODALITIES: tuple[str, ...] = ("image", "audio", "text")
 
 
 @dataclass
@@ -70,13 +68,7 @@ class MultimodalDataset:
         self.y = np.asarray(self.y, dtype=int)
         n = len(self.y)
         for mod, values in self.data.items():
-            if mod not in MODALITIES:
-                raise DatasetError(
-                    "base.unknown_modality",
-                    "Unknown modality {modality!r}; mmdemo knows {modalities}.",
-                    modality=mod,
-                    modalities=[modality_word(m) for m in MODALITIES],
-                )
+            MODALITIES.check(mod, error=DatasetError)
             if len(values) != n:
                 raise DatasetError(
                     "base.length_mismatch",

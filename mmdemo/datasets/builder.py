@@ -89,14 +89,8 @@ def add_sample(
     >>> ds.n_samples, ds.modalities
     (1, ['text'])
     """
-    unknown = [m for m in values if m not in MODALITIES]
-    if unknown:
-        raise DatasetError(
-            "builder.unknown_modality",
-            "Unknown modality {unknown}; use {modalities}.",
-            unknown=unknown,
-            modalities=[modality_word(m) for m in MODALITIES],
-        )
+    for m in values:
+        MODALITIES.check(m, error=DatasetError)
     if all(v is None for v in values.values()):
         raise DatasetError(
             "builder.empty_sample",

@@ -8,7 +8,7 @@ import numpy as np
 from threadpoolctl import threadpool_limits
 
 from mmdemo.crossmodal.retrieval import cosine_similarity_matrix, retrieval_report
-from mmdemo.crossmodal.spaces import check_shared_space, make_shared_space
+from mmdemo.crossmodal.spaces import SHARED_SPACES, make_shared_space
 from mmdemo.crossmodal.transfer import transfer_accuracy
 from mmdemo.datasets.base import MODALITIES, MultimodalDataset
 from mmdemo.errors import DatasetError, ParameterError, modality_word
@@ -115,28 +115,14 @@ def _rounded(value):
 
 
 def _check_pair(dataset: MultimodalDataset, query: str, target: str, method: str) -> None:
-    accepted = [modality_word(m) for m in MODALITIES]
-    if query not in MODALITIES:
-        raise ParameterError(
-            "crossmodal.unknown_query",
-            "Unknown query modality {modality!r}; use one of {accepted}.",
-            modality=query,
-            accepted=accepted,
-        )
-    if target not in MODALITIES:
-        raise ParameterError(
-            "crossmodal.unknown_target",
-            "Unknown target modality {modality!r}; use one of {accepted}.",
-            modality=target,
-            accepted=accepted,
-        )
+    MODALITIES.check(query), MODALITIES.check(target)
     if query == target:
         raise ParameterError(
             "crossmodal.same_modality",
             "Query and target are both {modality}: a shared space links two different modalities; choose another target.",
             modality=modality_word(query),
         )
-    check_shared_space(method)
+    SHARED_SPACES.check(method)
     dataset.require_modalities([query, target])
 
 

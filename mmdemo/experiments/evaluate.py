@@ -15,8 +15,8 @@ from threadpoolctl import threadpool_limits
 from mmdemo.classifiers import make_classifier
 from mmdemo.datasets.base import MultimodalDataset
 from mmdemo.errors import DatasetError
-from mmdemo.fusion import FUSIONS, check_fusion, present_rows
-from mmdemo.fusion.missing import MISSING_STRATEGIES, check_missing_strategy
+from mmdemo.fusion import FUSIONS, present_rows
+from mmdemo.fusion.missing import MISSING_STRATEGIES
 from mmdemo.model import FeatureCache, MultimodalModel
 from mmdemo.parallel import run_tasks
 from mmdemo.splits import split_indices
@@ -220,7 +220,7 @@ def _featurized_model(dataset, modalities, features, fusion, classifier, seed) -
     dataset.require_modalities(modalities)
     make_classifier(classifier)  # checks the name before any work
     if len(modalities) > 1:
-        check_fusion(fusion)
+        FUSIONS.check(fusion)
     return MultimodalModel(modalities, features=features, fusion=fusion, classifier=classifier, random_state=seed)
 
 
@@ -299,7 +299,7 @@ def missing_modality_report(
             name=dataset.name,
         )
     fusions = list(fusions or FUSIONS)
-    strategies = [check_missing_strategy(s) for s in (strategies or MISSING_STRATEGIES)]
+    strategies = [MISSING_STRATEGIES.check(s) for s in (strategies or MISSING_STRATEGIES)]
     train, test = split_indices(dataset.y, test_size=test_size, seed=seed, class_names=dataset.class_names)
     cache: FeatureCache = feature_cache if feature_cache is not None else {}
     blanked = [list(c) for r in range(1, len(modalities)) for c in combinations(modalities, r)]

@@ -21,20 +21,20 @@ from sklearn.preprocessing import StandardScaler
 from threadpoolctl import threadpool_limits
 
 from mmdemo.datasets.base import MultimodalDataset
-from mmdemo.errors import DatasetError
+from mmdemo.errors import DatasetError, Message
 from mmdemo.experiments.evaluate import Result, compare
 from mmdemo.fusion import TensorFusion
 from mmdemo.model import FeatureCache, featurize_dataset
+from mmdemo.registry import Registry
 from mmdemo.splits import split_indices
 
 __all__ = ["InteractionLesson", "interaction_lesson", "fusion_widths", "TOY_MODELS"]
 
 #: The three 2-D toy models of the decision-region picture -> what each sees.
-TOY_MODELS: dict[str, str] = {
-    "early ⊕": "a line in (s_a, s_b): logistic regression on [s_a, s_b]",
-    "late": "the average of two one-number models, p(y | s_a) and p(y | s_b)",
-    "tensor ⊗": "logistic regression on [s_a, s_b, s_a·s_b], the flattened [s_a;1] ⊗ [s_b;1]",
-}
+TOY_MODELS = Registry("names.toy", Message("registry.what.toy", "toy model"))
+TOY_MODELS.add("early ⊕", "a line in (s_a, s_b): logistic regression on [s_a, s_b]")
+TOY_MODELS.add("late", "the average of two one-number models, p(y | s_a) and p(y | s_b)")
+TOY_MODELS.add("tensor ⊗", "logistic regression on [s_a, s_b, s_a·s_b], the flattened [s_a;1] ⊗ [s_b;1]")
 
 
 @dataclass

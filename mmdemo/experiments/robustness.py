@@ -22,10 +22,11 @@ import numpy as np
 
 from mmdemo.corrupt import DEFAULT_KIND, corrupt_dataset
 from mmdemo.datasets.base import MultimodalDataset
-from mmdemo.errors import ParameterError, modality_word
+from mmdemo.errors import Message, ParameterError, modality_word
 from mmdemo.features import SPEECH_KINDS
 from mmdemo.fusion import FUSIONS, present_rows
 from mmdemo.model import FeatureCache, MultimodalModel, modality_features
+from mmdemo.registry import Registry
 from mmdemo.splits import split_indices
 
 __all__ = [
@@ -45,11 +46,10 @@ LEVELS: tuple[float, ...] = (0.0, 0.2, 0.4, 0.6, 0.8, 1.0)
 #: The methods compared unless told otherwise: one of each family.
 DEFAULT_FUSIONS: tuple[str, ...] = ("early", "late", "tensor")
 #: Where the corruption is applied -> what it means, in words.
-WHERE: dict[str, str] = {
-    "test": "test time only (models trained on clean data)",
-    "both": "training and test time (models retrained on corrupted data)",
-    "train": "training time only (clean held-out data)",
-}
+WHERE = Registry("names.where", Message("registry.what.where", "place to corrupt"))
+WHERE.add("test", "test time only (models trained on clean data)")
+WHERE.add("both", "training and test time (models retrained on corrupted data)")
+WHERE.add("train", "training time only (clean held-out data)")
 
 Progress = Callable[[int, int, str], None]
 
@@ -196,18 +196,12 @@ class RobustnessLab:
         """Split, then fit every fusion method and the per-modality models on the clean training rows."""
         if len(self.modalities) < 2:
             raise ParameterError("robustness.one_modality", "Robustness of fusion needs at least two modalities.")
-        unknown = [f for f in self.fusions if f not in FUSIONS]
         if not self.fusions:
             raise ParameterError(
                 "robustness.no_fusion", "Choose fusion methods among {accepted}; got none.", accepted=list(FUSIONS)
             )
-        if unknown:
-            raise ParameterError(
-                "robustness.unknown_fusions",
-                "Choose fusion methods among {accepted}; got {fusions}.",
-                accepted=list(FUSIONS),
-                fusions=unknown,
-            )
+        for fusion in self.fusions:
+            FUSIONS.check(fusion)
         ds = self.dataset
         self.train_, self.test_ = split_indices(
             ds.y, test_size=self.test_size, seed=self.seed, class_names=ds.class_names
@@ -376,13 +370,7 @@ def robustness_curves(
     >>> c.fused["tensor"][0] > c.fused["tensor"][1]
     True
     """
-    if where not in WHERE:
-        raise ParameterError(
-            "robustness.unknown_where",
-            "Unknown place {where!r} to corrupt; use one of {accepted}.",
-            where=where,
-            accepted=list(WHERE),
-        )
+    WHERE.check(where)
     modalities = list(modalities or dataset.modalities)
     mods = _corrupted_modalities(corrupted, modalities)
     if (

@@ -6,8 +6,8 @@ from collections.abc import Sequence
 
 from sklearn.base import BaseEstimator
 
-from mmdemo.errors import ParameterError, modality_word
 from mmdemo.features.audio import (
+    AUDIO_KINDS,
     SAMPLE_RATE,
     SPEECH_KINDS,
     AudioFeatures,
@@ -17,9 +17,10 @@ from mmdemo.features.audio import (
     mfcc_pooled,
     prepare_audio,
 )
-from mmdemo.features.image import IMAGE_SIZE, ImageFeatures, image_hog, image_pixels, prepare_image
+from mmdemo.features.image import IMAGE_KINDS, IMAGE_SIZE, ImageFeatures, image_hog, image_pixels, prepare_image
 from mmdemo.features.speech import spoken_words, unsayable_names, word_evidence
-from mmdemo.features.text import TextFeatures, normalise_text
+from mmdemo.features.text import TEXT_KINDS, TextFeatures, normalise_text
+from mmdemo.registry import MODALITIES, Registry
 
 __all__ = [
     "FEATURE_KINDS",
@@ -44,13 +45,9 @@ __all__ = [
     "word_evidence",
 ]
 
-#: Feature kinds offered per modality, the first being the default.
-FEATURE_KINDS: dict[str, tuple[str, ...]] = {
-    "image": ("hog", "pixels", "pixels+hog"),
-    "audio": ("frames", "pooled", "speech", "speech+frames"),
-    "text": ("char", "word"),
-}
-DEFAULT_FEATURES: dict[str, str] = {m: kinds[0] for m, kinds in FEATURE_KINDS.items()}
+#: Modality -> its feature kinds (kind -> what a user sees), the first being the default.
+FEATURE_KINDS: dict[str, Registry] = {"image": IMAGE_KINDS, "audio": AUDIO_KINDS, "text": TEXT_KINDS}
+DEFAULT_FEATURES: dict[str, str] = {m: next(iter(kinds)) for m, kinds in FEATURE_KINDS.items()}
 
 
 def make_features(
@@ -74,21 +71,8 @@ def make_features(
     ['zero', 'one']
     """
     kind = kind or DEFAULT_FEATURES.get(modality)
-    if modality not in FEATURE_KINDS:
-        raise ParameterError(
-            "features.unknown_modality",
-            "Unknown modality {modality!r}; use one of {accepted}.",
-            modality=modality,
-            accepted=[modality_word(m) for m in FEATURE_KINDS],
-        )
-    if kind not in FEATURE_KINDS[modality]:
-        raise ParameterError(
-            "features.unknown_kind",
-            "Unknown {modality} feature {kind!r}; use one of {accepted}.",
-            modality=modality_word(modality),
-            kind=kind,
-            accepted=list(FEATURE_KINDS[modality]),
-        )
+    MODALITIES.check(modality)
+    FEATURE_KINDS[modality].check(kind)
     if modality == "image":
         return ImageFeatures(kind=kind, size=image_size)
     if modality == "audio":

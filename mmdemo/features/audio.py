@@ -13,13 +13,15 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 from threadpoolctl import threadpool_limits
 
-from mmdemo.errors import ParameterError
+from mmdemo.errors import Message, ParameterError
 from mmdemo.features.spectral import mel_filters, power_to_db, resample, rms, stft_power
 from mmdemo.features.speech import spoken_words, unsayable_names, word_evidence
+from mmdemo.registry import Registry
 
 __all__ = [
     "SAMPLE_RATE",
     "SPEECH_KINDS",
+    "AUDIO_KINDS",
     "mel_spectrogram_db",
     "prepare_audio",
     "mfcc_frames",
@@ -291,6 +293,12 @@ EVIDENCE_SCALE = 8.0
 
 #: Audio feature kinds that ask the speech recognizer (they need the class names as words).
 SPEECH_KINDS = frozenset({"speech", "speech+frames"})
+#: Audio feature kind -> what a user sees, the default first.
+AUDIO_KINDS = Registry("names.features.audio", Message("registry.what.features_audio", "audio feature"))
+AUDIO_KINDS.add("frames", "frames")
+AUDIO_KINDS.add("pooled", "pooled")
+AUDIO_KINDS.add("speech", "speech (a recognizer's evidence)")
+AUDIO_KINDS.add("speech+frames", "speech+frames")
 
 
 class AudioFeatures(TransformerMixin, BaseEstimator):
@@ -332,7 +340,7 @@ class AudioFeatures(TransformerMixin, BaseEstimator):
     """
 
     _parameter_constraints = {
-        "kind": [StrOptions({"frames", "pooled", *SPEECH_KINDS})],
+        "kind": [StrOptions(AUDIO_KINDS.keys())],
         "sample_rate": [Interval(Integral, 1000, None, closed="left")],
         "n_mfcc": [Interval(Integral, 2, 40, closed="both")],
         "n_frames": [Interval(Integral, 2, None, closed="left")],
@@ -376,6 +384,7 @@ class AudioFeatures(TransformerMixin, BaseEstimator):
 
     def transform(self, X: Sequence[np.ndarray]) -> np.ndarray:
         """Describe every clip; shape=(n, n_features) (speech kinds: the ``len(words)`` evidence columns first)."""
+        AUDIO_KINDS.check(self.kind)
         parts = []
         if self.kind in SPEECH_KINDS:
             check_is_fitted(self, "words_")
@@ -385,10 +394,4 @@ class AudioFeatures(TransformerMixin, BaseEstimator):
             frames = mfcc_frames(clips=X, sr=self.sample_rate, n_mfcc=self.n_mfcc)
             pool = mfcc_pooled if self.kind == "pooled" else partial(mfcc_fixed, n_frames=self.n_frames)
             parts.append(pool(frames=frames))
-        if not parts:
-            raise ParameterError(
-                "features.unknown_audio_kind",
-                "Unknown audio feature {kind!r}; use frames, pooled, speech or speech+frames.",
-                kind=self.kind,
-            )
         return np.hstack(parts).astype(np.float32)

@@ -11,9 +11,16 @@ from scipy import ndimage
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils._param_validation import Interval, StrOptions
 
-from mmdemo.errors import ParameterError
+from mmdemo.errors import Message, ParameterError
+from mmdemo.registry import Registry
 
-__all__ = ["prepare_image", "image_pixels", "image_hog", "ImageFeatures", "IMAGE_SIZE"]
+__all__ = ["prepare_image", "image_pixels", "image_hog", "ImageFeatures", "IMAGE_KINDS", "IMAGE_SIZE"]
+
+#: Image feature kind -> what a user sees, the default first.
+IMAGE_KINDS = Registry("names.features.image", Message("registry.what.features_image", "image feature"))
+IMAGE_KINDS.add("hog", "hog")
+IMAGE_KINDS.add("pixels", "pixels")
+IMAGE_KINDS.add("pixels+hog", "pixels+hog")
 
 #: Side of the form every picture is brought to (MNIST's 28x28).
 IMAGE_SIZE = 28
@@ -221,7 +228,7 @@ class ImageFeatures(TransformerMixin, BaseEstimator):
     """
 
     _parameter_constraints = {
-        "kind": [StrOptions({"pixels", "hog", "pixels+hog"})],
+        "kind": [StrOptions(IMAGE_KINDS.keys())],
         "size": [Interval(Integral, 2, None, closed="left")],
     }
 
@@ -237,12 +244,7 @@ class ImageFeatures(TransformerMixin, BaseEstimator):
 
     def transform(self, X: Sequence[np.ndarray]) -> np.ndarray:
         """Prepare every image and describe it; shape=(n, n_features)."""
-        if self.kind not in {"pixels", "hog", "pixels+hog"}:
-            raise ParameterError(
-                "features.unknown_image_kind",
-                "Unknown image feature {kind!r}; use pixels, hog or pixels+hog.",
-                kind=self.kind,
-            )
+        IMAGE_KINDS.check(self.kind)
         images = (
             np.stack([prepare_image(x, size=self.size) for x in X]) if len(X) else np.zeros((0, self.size, self.size))
         )

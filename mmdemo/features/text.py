@@ -12,7 +12,15 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted
 
-__all__ = ["normalise_text", "TextFeatures"]
+from mmdemo.errors import Message
+from mmdemo.registry import Registry
+
+__all__ = ["normalise_text", "TextFeatures", "TEXT_KINDS"]
+
+#: Text feature kind -> what a user sees, the default first.
+TEXT_KINDS = Registry("names.features.text", Message("registry.what.features_text", "text feature"))
+TEXT_KINDS.add("char", "char")
+TEXT_KINDS.add("word", "word")
 
 
 def normalise_text(text: str) -> str:
@@ -58,7 +66,7 @@ class TextFeatures(TransformerMixin, BaseEstimator):
     """
 
     _parameter_constraints = {
-        "kind": [StrOptions({"char", "word"})],
+        "kind": [StrOptions(TEXT_KINDS.keys())],
         "n_components": [Interval(Integral, 2, None, closed="left")],
     }
 

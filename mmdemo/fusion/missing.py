@@ -30,45 +30,34 @@ from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from mmdemo.errors import Message, ParameterError, modality_word
+from mmdemo.errors import Message, modality_word
 from mmdemo.fusion import FUSIONS, EarlyFusion, make_fusion_model
 from mmdemo.fusion._blocks import Blocks, present_rows, resolve_blocks
+from mmdemo.registry import Registry
 
 __all__ = [
     "MISSING_STRATEGIES",
     "BlockMeanImputer",
     "SharedSpaceImputer",
     "SubsetFallbackClassifier",
-    "check_missing_strategy",
     "fit_missing_strategies",
     "present_modalities",
 ]
 
 #: Strategy name -> one line a user sees (UI select box, report tables).
-MISSING_STRATEGIES: dict[str, str] = {
-    "fusion default": "what the fusion method does itself: mean imputation (early, tensor), present modalities only (late)",
-    "mean": "fill the missing modality's features with their training mean, then use the fused model",
-    "fallback": "use a model trained on exactly the modalities that are present",
-    "shared space": "predict the missing features from the present ones through a PLS shared space, then use the fused model",
-}
-
-
-def check_missing_strategy(name: str) -> str:
-    """Return ``name`` if it is one of `MISSING_STRATEGIES`, else raise `ParameterError`.
-
-    Examples
-    --------
-    >>> check_missing_strategy("fallback")
-    'fallback'
-    """
-    if name not in MISSING_STRATEGIES:
-        raise ParameterError(
-            "crossmodal.unknown_strategy",
-            "Unknown missing-modality strategy {name!r}; use one of {accepted}.",
-            name=name,
-            accepted=list(MISSING_STRATEGIES),
-        )
-    return name
+MISSING_STRATEGIES = Registry("names.strategy", Message("registry.what.strategy", "missing-modality strategy"))
+MISSING_STRATEGIES.add(
+    "fusion default",
+    "what the fusion method does itself: mean imputation (early, tensor), present modalities only (late)",
+)
+MISSING_STRATEGIES.add(
+    "mean", "fill the missing modality's features with their training mean, then use the fused model"
+)
+MISSING_STRATEGIES.add("fallback", "use a model trained on exactly the modalities that are present")
+MISSING_STRATEGIES.add(
+    "shared space",
+    "predict the missing features from the present ones through a PLS shared space, then use the fused model",
+)
 
 
 def present_modalities(X: np.ndarray, blocks: Blocks | Sequence[tuple[str, int, int]]) -> np.ndarray:
@@ -374,7 +363,7 @@ class SubsetFallbackClassifier(ClassifierMixin, BaseEstimator):
 
     _parameter_constraints = {
         "blocks": [dict, None],
-        "fusion": [StrOptions(set(FUSIONS))],
+        "fusion": [StrOptions(FUSIONS.keys())],  # a live view: a fusion registered later is accepted
         "estimator": [HasMethods(["fit", "predict_proba"]), None],
         "random_state": ["random_state"],
     }

@@ -16,12 +16,23 @@ from pathlib import Path
 
 import streamlit as st
 
+# Every module that registers named choices, so that their English names are in the catalogue.
+import mmdemo.classifiers  # noqa: F401
+import mmdemo.corrupt  # noqa: F401
+import mmdemo.crossmodal.spaces  # noqa: F401
+import mmdemo.experiments.interactions  # noqa: F401
+import mmdemo.experiments.robustness  # noqa: F401
+import mmdemo.fusion.missing  # noqa: F401
+import mmdemo.parallel  # noqa: F401
+import mmdemo.projection  # noqa: F401
 from mmdemo.errors import Message
+from mmdemo.registry import REGISTRIES
 from mmdemo.viz import TEXT
 
 __all__ = [
     "LANGUAGES",
     "catalogue",
+    "untranslated",
     "language",
     "t",
     "say",
@@ -46,9 +57,26 @@ def _merge(into: dict, new: dict) -> None:
             into[k] = v
 
 
-@cache
 def catalogue(lang: str) -> dict[str, str]:
-    """Every string of a language, flattened to ``table.name`` keys."""
+    """Every string of a language, flattened to ``table.name`` keys.
+
+    English names of choices (``names.fusion.early``...) are read from their registries, live, so a choice
+    registered after start-up is named too; the other languages say them in their own file.
+    """
+    strings = _file_strings(lang)
+    if lang != "en":
+        return strings
+    names = {f"{table}.{name}": line for table, registry in REGISTRIES.items() for name, line in registry.items()}
+    return strings | names
+
+
+def untranslated(lang: str) -> set[str]:
+    """Keys of the pages' strings (not the core's messages) that English has and ``lang`` lacks."""
+    return {k for k in catalogue("en").keys() - catalogue(lang).keys() if not k.startswith("errors.")}
+
+
+@cache
+def _file_strings(lang: str) -> dict[str, str]:
     data = tomllib.loads((_LOCALES / f"{lang}.toml").read_text(encoding="utf-8"))
     out: dict[str, str] = {}
 
