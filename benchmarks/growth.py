@@ -1,7 +1,7 @@
 """Time and memory of feature extraction and training as xor-shapes grows from 1k to 100k samples.
 
 Samples are generated and featurized in chunks of 5k with the model's own
-`MultimodalModel.dataset_matrix`; only the feature rows are kept, so the raw
+`MultimodalModel.fit_features`; only the feature rows are kept, so the raw
 audio of 100k clips (~1 GB) is never in memory at once. The three fusions are
 then trained on the matrix under one BLAS thread, as `MultimodalModel.fit` does.
 The linearity ratio is the time per sample at a size over the time per sample
@@ -57,7 +57,7 @@ def featurize_in_chunks(n: int, *, seed: int = SEED, chunk: int = CHUNK) -> dict
         ds = make_xor_shapes(size, seed=seed * 100_003 + index)
         t1 = time.perf_counter()
         model = MultimodalModel(ds.modalities)
-        F = model.dataset_matrix(ds, np.arange(size))
+        F = model.fit_features(ds, np.arange(size))
         features_s += time.perf_counter() - t1
         generate_s += t1 - t0
         raw_mb += sum(v.nbytes for values in ds.data.values() for v in values) / 2**20

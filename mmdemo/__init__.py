@@ -11,5 +11,5 @@ Examples
 True
 """
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 __all__ = ["__version__"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import time
+import warnings
 from collections.abc import Mapping, MutableMapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -11,7 +12,8 @@ from typing import Any
 import numpy as np
 from threadpoolctl import threadpool_limits
 
-from mmdemo.classifiers import make_classifier
+from mmdemo import __version__
+from mmdemo.classifiers import CLASSIFIERS, make_classifier
 from mmdemo.datasets.base import MultimodalDataset
 from mmdemo.errors import InputError, Message, ParameterError, modality_word
 from mmdemo.features import DEFAULT_FEATURES, IMAGE_SIZE, SPEECH_KINDS, make_features, prepare_audio, prepare_image
@@ -19,7 +21,7 @@ from mmdemo.fusion import FUSIONS, LateFusionClassifier, make_fusion_model, pres
 from mmdemo.fusion.missing import MISSING_STRATEGIES, fit_missing_strategies, present_modalities
 from mmdemo.io import check_text
 
-__all__ = ["MultimodalModel", "FeatureCache", "featurize_dataset", "modality_features"]
+__all__ = ["MultimodalModel", "ModelVersionWarning", "FeatureCache", "featurize_dataset", "modality_features"]
 
 #: (modality, feature kind) -> feature matrix of a whole dataset, NaN rows where missing; and
 #: (modality, kind, "fitted on", digest of the training rows) -> (fitted featurizer, matrix) for
@@ -30,6 +32,12 @@ _FITTED_KEPT = 4
 
 _STATELESS = ("image", "audio")
 _TRUSTED_PREFIXES = ("mmdemo.", "sklearn.", "numpy.", "scipy.")
+#: Key of the version stamp in a saved model's state.
+_VERSION_KEY = "mmdemo_version"
+
+
+class ModelVersionWarning(UserWarning):
+    """A saved model was written by another mmdemo version (it loads; its answers may differ)."""
 
 
 def _image_size(dataset: MultimodalDataset) -> int:
@@ -80,7 +88,7 @@ def featurize_dataset(
     """
     model = MultimodalModel(modalities, features=features)
     dataset.require_modalities(model.modalities)
-    X = model.dataset_matrix(dataset, np.arange(dataset.n_samples), feature_cache=feature_cache)
+    X = model.fit_features(dataset, np.arange(dataset.n_samples), feature_cache=feature_cache)
     return X, dict(model.blocks_)
 
 
@@ -163,15 +171,21 @@ class MultimodalModel:
         classifier: str = "logreg",
         random_state: int = 0,
     ) -> None:
-        self.modalities = list(modalities)
-        self.features = dict(features or {})
-        self.fusion = fusion if len(self.modalities) > 1 else "single"
+        self.modalities = modalities
+        self.features = features
+        self.fusion = fusion
         self.classifier = classifier
         self.random_state = random_state
 
     # ----------------------------------------------------------------- fitting
     def _resolve_features(self, dataset: MultimodalDataset) -> dict[str, str]:
-        return {m: self.features.get(m) or dataset.features.get(m) or DEFAULT_FEATURES[m] for m in self.modalities}
+        asked = self.features or {}
+        return {m: asked.get(m) or dataset.features.get(m) or DEFAULT_FEATURES[m] for m in self.modalities}
+
+    @property
+    def fusion_(self) -> str:
+        """The fusion method in use: ``fusion``, or ``"single"`` for one modality (nothing to fuse)."""
+        return self.fusion if len(self.modalities) > 1 else "single"
 
     def fit(
         self, dataset: MultimodalDataset, indices: Sequence[int] | np.ndarray | None = None, **options: Any
@@ -191,35 +205,60 @@ class MultimodalModel:
     ) -> np.ndarray:
         """Fit like `fit` and return the feature matrix of every row of ``dataset``.
 
-        The matrix lets an evaluation score the held-out rows without
-        extracting their features again; the model does not keep it.
-
-        ``feature_cache`` holds image/audio features of the whole dataset
-        between calls (they need no fitting); text features are fitted on the
-        training rows only, so no test vocabulary leaks into training.
+        The same as `fit_features` then `fit_from_features` on the rows
+        ``indices``. The matrix lets an evaluation score the held-out rows
+        without extracting their features again; the model does not keep it.
         ``fit_unimodal`` fits one classifier per modality (each modality's own
         evidence); ``fit_missing`` fits what the missing-modality strategies
         other than "fusion default" need (the fallback models of each subset of
         two modalities or more, reusing the unimodal ones, and the imputation
         regressions). Both may be skipped when only the fused score matters.
         """
-        if not self.modalities:
-            raise ParameterError("model.no_modality", "Choose at least one modality.")
-        if self.fusion != "single":
-            FUSIONS.check(self.fusion)
-        dataset.require_modalities(self.modalities)
-        make_classifier(self.classifier)  # validates the name before any work
+        self.check_settings(dataset)
         idx = np.arange(dataset.n_samples) if indices is None else np.asarray(indices, dtype=int)
-        with threadpool_limits(limits=1, user_api="blas"):
-            X = self.dataset_matrix(dataset, idx, feature_cache=feature_cache)
-            self._fit_features(X, dataset.y, idx, fit_unimodal, fit_missing)
+        X = self.fit_features(dataset, idx, feature_cache=feature_cache)
+        self.fit_from_features(X, dataset.y, idx, fit_unimodal=fit_unimodal, fit_missing=fit_missing)
         return X
 
-    def _fit_features(
-        self, X: np.ndarray, y: np.ndarray, idx: np.ndarray, fit_unimodal: bool, fit_missing: bool
-    ) -> None:
-        # Called under one BLAS thread: these problems are small, and on 2 cores a
-        # second thread made logistic regression ~7x slower (and the server is shared).
+    def check_settings(self, dataset: MultimodalDataset) -> None:
+        """Refuse unknown names or modalities the dataset lacks, before any work (`ParameterError`, `DatasetError`)."""
+        if not self.modalities:
+            raise ParameterError("model.no_modality", "Choose at least one modality.")
+        if len(self.modalities) > 1:
+            FUSIONS.check(self.fusion)
+        dataset.require_modalities(self.modalities)
+        CLASSIFIERS.check(self.classifier)
+
+    def fit_from_features(
+        self,
+        X: np.ndarray,
+        y: np.ndarray,
+        rows: np.ndarray,
+        *,
+        fit_unimodal: bool = True,
+        fit_missing: bool = True,
+    ) -> MultimodalModel:
+        """Fit the fusion model (and, as asked, the per-modality and missing-modality ones) on ``rows`` of ``X``.
+
+        ``X`` is the matrix `fit_features` returned (the featurizers stay as
+        they are), so several fusion methods can share one feature extraction.
+
+        Examples
+        --------
+        >>> from mmdemo.datasets import make_xor_shapes
+        >>> ds = make_xor_shapes(120)
+        >>> model = MultimodalModel(["image", "audio"], fusion="tensor")
+        >>> X = model.fit_features(ds, range(90))
+        >>> model.fit_from_features(X, ds.y, np.arange(90)).proba_from_features(X[90:]).shape
+        (30, 2)
+        """
+        # One BLAS thread: these problems are small, and on 2 cores a second
+        # thread made logistic regression ~7x slower (and the server is shared).
+        with threadpool_limits(limits=1, user_api="blas"):
+            self._fit_models(X, y, np.asarray(rows, dtype=int), fit_unimodal, fit_missing)
+        return self
+
+    def _fit_models(self, X: np.ndarray, y: np.ndarray, idx: np.ndarray, fit_unimodal: bool, fit_missing: bool) -> None:
         start = time.perf_counter()
         self.estimator_, self.unimodal_ = None, {}
         fused_rows = idx[present_rows(X[idx])]
@@ -296,10 +335,23 @@ class MultimodalModel:
         kind = self.features_[modality]
         return (modality, kind, tuple(self.class_names_)) if kind in SPEECH_KINDS else (modality, kind)
 
-    def dataset_matrix(
-        self, dataset: MultimodalDataset, train_idx: np.ndarray, *, feature_cache: FeatureCache | None = None
+    def fit_features(
+        self,
+        dataset: MultimodalDataset,
+        train_idx: Sequence[int] | np.ndarray,
+        *,
+        feature_cache: FeatureCache | None = None,
     ) -> np.ndarray:
-        """Fit the featurizers (text on ``train_idx``) and return the feature matrix of every row."""
+        """Fit the featurizers (text on the rows ``train_idx``) and return the feature matrix of every row.
+
+        ``feature_cache`` holds image/audio features of the whole dataset
+        between calls (they need no fitting); text features are fitted on the
+        training rows only, so no test vocabulary leaks into training.
+        """
+        with threadpool_limits(limits=1, user_api="blas"):
+            return self._featurize(dataset, np.asarray(train_idx, dtype=int), feature_cache)
+
+    def _featurize(self, dataset: MultimodalDataset, train_idx: np.ndarray, feature_cache: FeatureCache | None):
         self.class_names_ = list(dataset.class_names)
         self.sample_rate_ = int(dataset.sample_rate)
         self.image_size_ = _image_size(dataset)
@@ -357,10 +409,11 @@ class MultimodalModel:
         of `mmdemo.fusion.missing.MISSING_STRATEGIES`); a sample with no
         modality at all raises `InputError`.
         """
-        return self._proba(self.transform_raw(data), missing=missing)
+        return self.proba_from_features(self.transform_raw(data), missing=missing)
 
-    def _proba(self, X: np.ndarray, *, missing: str = "fusion default") -> np.ndarray:
-        """Class probabilities of a feature matrix, with ``missing`` for rows that lack a modality."""
+    def proba_from_features(self, X: np.ndarray, *, missing: str = "fusion default") -> np.ndarray:
+        """Fused class probabilities of a feature matrix, shape=(n, n_classes), with ``missing`` for rows
+        that lack a modality (a row of NaN in its block); a row with no modality at all raises `InputError`."""
         MISSING_STRATEGIES.check(missing)
         present = present_modalities(X, self.blocks_)
         empty = np.flatnonzero(~present.any(axis=1))
@@ -379,6 +432,19 @@ class MultimodalModel:
                 est = piece
             else:
                 X = piece.transform(X)
+        return self._aligned(est, X)
+
+    def modality_proba(self, modality: str, X: np.ndarray) -> np.ndarray:
+        """Class probabilities of the ``modality``-alone model for rows of the full feature matrix ``X``.
+
+        Shape=(n, n_classes), in the order of ``class_names_`` (a class the
+        training rows lacked gets 0). Rows must have the modality.
+        """
+        a, b = self.blocks_[modality]
+        return self._aligned(self.unimodal_[modality], X[:, a:b])
+
+    def _aligned(self, est: Any, X: np.ndarray) -> np.ndarray:
+        """``est``'s probabilities as columns of every class of the dataset (``est.classes_`` may lack some)."""
         out = np.zeros((len(X), len(self.class_names_)))
         out[:, est.classes_] = est.predict_proba(X)
         return out
@@ -429,9 +495,16 @@ class MultimodalModel:
         name and what it did, e.g. ``"fallback: image+text model"`` or
         ``"fusion default: mean imputation"``.
         """
-        values = self.prepare_inputs(image=image, audio=audio, text=text)
         given = {"image": image, "audio": audio, "text": text}
-        ignored = [m for m, v in given.items() if v is not None and m not in self.modalities]
+        out = self.predict_prepared(self.prepare_inputs(image=image, audio=audio, text=text), missing=missing)
+        out["ignored"] = [m for m, v in given.items() if v is not None and m not in self.modalities]
+        return out
+
+    def predict_prepared(self, values: Mapping[str, Any], *, missing: str = "fusion default") -> dict[str, Any]:
+        """`predict_sample` of inputs `prepare_inputs` made (a page that shows them prepares them once).
+
+        Returns the keys of `predict_sample` but ``ignored``.
+        """
         if not values:
             raise InputError(
                 "model.no_input",
@@ -439,20 +512,17 @@ class MultimodalModel:
                 modalities=[modality_word(m) for m in self.modalities],
             )
         X = self.transform_raw({m: [values.get(m)] for m in self.modalities})
-        proba = self._proba(X, missing=missing)[0]
-        per_modality = {}
-        for m, est in self.unimodal_.items():
-            if m in values:
-                a, b = self.blocks_[m]
-                p = np.zeros(len(self.class_names_))
-                p[est.classes_] = est.predict_proba(X[:, a:b])[0]
-                per_modality[m] = dict(zip(self.class_names_, p.round(6).tolist()))
+        proba = self.proba_from_features(X, missing=missing)[0]
+        per_modality = {
+            m: dict(zip(self.class_names_, self.modality_proba(m, X)[0].round(6).tolist()))
+            for m in self.unimodal_
+            if m in values
+        }
         return {
             "label": self.class_names_[int(np.argmax(proba))],
             "probabilities": dict(zip(self.class_names_, proba.round(6).tolist())),
             "per_modality": per_modality,
             "used": list(values),
-            "ignored": ignored,
             "missing_strategy": self._describe_missing(missing, list(values)),
         }
 
@@ -471,10 +541,10 @@ class MultimodalModel:
         return path
 
     def to_bytes(self) -> bytes:
-        """The skops file as bytes (for a download button)."""
+        """The skops file as bytes (for a download button), stamped with the mmdemo version that wrote it."""
         import skops.io as sio
 
-        return sio.dumps(self.__dict__)
+        return sio.dumps({**self.__dict__, _VERSION_KEY: __version__})
 
     def prepare_inputs(
         self, *, image: np.ndarray | None = None, audio: tuple[np.ndarray, int] | None = None, text: str | None = None
@@ -502,11 +572,9 @@ class MultimodalModel:
             out[m] = v
         return out
 
-    def prepared(
-        self, *, image: np.ndarray | None = None, audio: tuple[np.ndarray, int] | None = None, text: str | None = None
-    ) -> dict[str, Any]:
-        """What the model sees of each given input: the 28x28 digit form, the trimmed clip, the known n-grams."""
-        out = self.prepare_inputs(image=image, audio=audio, text=text)
+    def as_seen(self, values: Mapping[str, Any]) -> dict[str, Any]:
+        """What the model sees of inputs `prepare_inputs` made: the 28x28 digit form, the trimmed clip, the known n-grams."""
+        out = dict(values)
         if "image" in out:
             out["image"] = prepare_image(out["image"], size=self.image_size_)
         if "text" in out:
@@ -554,6 +622,20 @@ class MultimodalModel:
             ) from None
         if not isinstance(state, dict) or "estimator_" not in state:
             raise InputError("model.not_mmdemo", "{label}: this skops file does not hold an mmdemo model.", label=label)
+        saved_by = state.pop(_VERSION_KEY, None)
+        if saved_by != __version__:
+            warnings.warn(
+                Message(
+                    "model.other_version",
+                    "{label} was saved by mmdemo {saved_by}, this is {version}: its answers may differ "
+                    "(features change between versions); retrain it to be sure.",
+                    label=label,
+                    saved_by=saved_by or Message("model.older_version", "older than 0.2.0"),
+                    version=__version__,
+                ),
+                ModelVersionWarning,
+                stacklevel=2,
+            )
         model = cls.__new__(cls)
         model.__dict__.update(state)
         return model

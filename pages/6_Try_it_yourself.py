@@ -35,7 +35,8 @@ with guard():
 
     st.divider()
     st.subheader(t("try.sees"))
-    seen = model.prepared(**given)
+    values = model.prepare_inputs(**given)
+    seen = model.as_seen(values)
     cols = st.columns(len(seen))
     for col, (mod, value) in zip(cols, seen.items()):
         with col:
@@ -62,7 +63,7 @@ with guard():
             t("try.missing_label"), list(MISSING_STRATEGIES), format_func=strategies.get, key="try_missing"
         )
         missing = usable_strategy(missing, model)
-    out = model.predict_sample(**given, missing=missing)
+    out = model.predict_prepared(values, missing=missing)
     st.subheader(t("try.prediction", label=out["label"]))
     st.caption(t("try.strategy_caption", strategy=say(out["missing_strategy"]), used=modality_list(out["used"])))
     panels = [("fused", out["probabilities"])] + list(out["per_modality"].items())

@@ -141,8 +141,8 @@ def shared_space_experiment(
     """Fit a shared space of ``query`` and ``target`` on a seeded split; retrieval and transfer on the held-out part.
 
     Only the samples that have both modalities take part. They are split
-    (stratified, as in `mmdemo.experiments.evaluate.split_indices`); features come from
-    `MultimodalModel.dataset_matrix`, so text features are fitted on the
+    (stratified, by `mmdemo.splits.split_indices`); features come from
+    `MultimodalModel.fit_features`, so text features are fitted on the
     training samples only; the space is fitted on the training pairs. Each
     held-out sample's query modality then searches among all held-out samples'
     target modality (`retrieval_report`), and a classifier trained on the query
@@ -196,7 +196,7 @@ def shared_space_experiment(
     # One BLAS thread, as in MultimodalModel.fit: faster for these small problems on a shared server.
     with threadpool_limits(limits=1, user_api="blas"):
         model = MultimodalModel([query, target])
-        X = model.dataset_matrix(dataset, train, feature_cache=feature_cache)
+        X = model.fit_features(dataset, train, feature_cache=feature_cache)
         space = make_shared_space(
             method, model.blocks_, n_components=n_components, pca_components=pca_components, random_state=seed
         ).fit(X[train])

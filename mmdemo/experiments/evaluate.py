@@ -12,7 +12,6 @@ from sklearn.metrics import accuracy_score, confusion_matrix, f1_score
 from sklearn.model_selection import StratifiedKFold
 from threadpoolctl import threadpool_limits
 
-from mmdemo.classifiers import make_classifier
 from mmdemo.datasets.base import MultimodalDataset
 from mmdemo.errors import DatasetError
 from mmdemo.fusion import FUSIONS, present_rows
@@ -66,7 +65,7 @@ class Result:
 def score_model(model: MultimodalModel, X: np.ndarray, y: np.ndarray, rows: np.ndarray) -> dict[str, float]:
     """Accuracy, macro-F1 and the confusion matrix of the fused model on ``rows`` of ``X``."""
     rows = rows[present_rows(X[rows])]
-    pred = np.argmax(model._proba(X[rows]), axis=1)
+    pred = np.argmax(model.proba_from_features(X[rows]), axis=1)
     labels = np.arange(len(model.class_names_))
     return {
         "accuracy": float(accuracy_score(y[rows], pred)),
@@ -78,10 +77,11 @@ def score_model(model: MultimodalModel, X: np.ndarray, y: np.ndarray, rows: np.n
 
 def _unimodal_accuracy(model: MultimodalModel, X: np.ndarray, y: np.ndarray, rows: np.ndarray) -> dict[str, float]:
     out = {}
-    for m, est in model.unimodal_.items():
+    for m in model.unimodal_:
         a, b = model.blocks_[m]
         r = rows[present_rows(X[rows, a:b])]
-        out[m] = float(accuracy_score(y[r], est.predict(X[r, a:b]))) if len(r) else float("nan")
+        pred = np.argmax(model.modality_proba(m, X[r]), axis=1)
+        out[m] = float(accuracy_score(y[r], pred)) if len(r) else float("nan")
     return out
 
 
@@ -136,7 +136,7 @@ def _result(
     return Result(
         dataset=dataset.name,
         modalities=list(model.modalities),
-        fusion=model.fusion,
+        fusion=model.fusion_,
         classifier=model.classifier,
         accuracy=round(scores["accuracy"], 4),
         macro_f1=round(scores["macro_f1"], 4),
@@ -160,15 +160,15 @@ def _fit_and_score(
     A module-level function of plain arguments, so any joblib backend (local
     processes, a Dask cluster) can run it.
     """
+    model.fit_from_features(X, y, train, fit_unimodal=fit_unimodal, fit_missing=False)
     with threadpool_limits(limits=1, user_api="blas"):
-        model._fit_features(X, y, train, fit_unimodal, False)
         return model, score_model(model, X, y, test), _unimodal_accuracy(model, X, y, test)
 
 
 def _sharing_features(model: MultimodalModel, fusion: str) -> MultimodalModel:
     """A copy of a model whose featurizers are fitted, with another fusion method (featurizers shared)."""
     twin = copy.copy(model)
-    twin.fusion = fusion if len(model.modalities) > 1 else "single"
+    twin.fusion = fusion
     return twin
 
 
@@ -202,8 +202,7 @@ def compare(
     cache: FeatureCache = feature_cache if feature_cache is not None else {}
     train, test = split_indices(dataset.y, test_size=test_size, seed=seed, class_names=dataset.class_names)
     template = _featurized_model(dataset, modalities, features, fusions[0], classifier, seed)
-    with threadpool_limits(limits=1, user_api="blas"):
-        X = template.dataset_matrix(dataset, train, feature_cache=cache)
+    X = template.fit_features(dataset, train, feature_cache=cache)
     tasks = [(_sharing_features(template, f), X, dataset.y, train, test, k == 0) for k, f in enumerate(fusions)]
     results: list[Result] = []
     per_modality: dict[str, float] = {}
@@ -216,12 +215,10 @@ def compare(
 
 
 def _featurized_model(dataset, modalities, features, fusion, classifier, seed) -> MultimodalModel:
-    """An unfitted model with its settings checked (the featurizers are fitted by ``dataset_matrix``)."""
-    dataset.require_modalities(modalities)
-    make_classifier(classifier)  # checks the name before any work
-    if len(modalities) > 1:
-        FUSIONS.check(fusion)
-    return MultimodalModel(modalities, features=features, fusion=fusion, classifier=classifier, random_state=seed)
+    """An unfitted model with its settings checked (the featurizers are fitted by ``fit_features``)."""
+    model = MultimodalModel(modalities, features=features, fusion=fusion, classifier=classifier, random_state=seed)
+    model.check_settings(dataset)
+    return model
 
 
 def cross_validate(
@@ -249,8 +246,7 @@ def cross_validate(
     tasks = []
     for train, test in folds.split(np.zeros(dataset.n_samples), dataset.y):
         model = _featurized_model(dataset, modalities, features, fusion, classifier, seed)
-        with threadpool_limits(limits=1, user_api="blas"):
-            X = model.dataset_matrix(dataset, train, feature_cache=cache)
+        X = model.fit_features(dataset, train, feature_cache=cache)
         tasks.append((model, X, dataset.y, train, test, False))
     scores = [out[1]["accuracy"] for out in run_tasks(_fit_and_score, tasks, backend=backend)]
     return {"mean": float(np.mean(scores)), "std": float(np.std(scores)), "folds": [round(s, 4) for s in scores]}
@@ -321,7 +317,7 @@ def missing_modality_report(
         model = MultimodalModel(modalities, fusion=fusion, classifier=classifier, random_state=seed)
         X = model.fit_matrix(dataset, train, feature_cache=cache)[test]
         have = present_rows(X)
-        out.append(row(fusion, [], "none", model._proba(X[have]), test[have]))
+        out.append(row(fusion, [], "none", model.proba_from_features(X[have]), test[have]))
         for missing in blanked:
             Xm = X.copy()
             for m in missing:
@@ -329,13 +325,15 @@ def missing_modality_report(
                 Xm[:, a:b] = np.nan
             have = present_rows(Xm)
             for strategy in strategies:
-                out.append(row(fusion, missing, strategy, model._proba(Xm[have], missing=strategy), test[have]))
+                out.append(
+                    row(fusion, missing, strategy, model.proba_from_features(Xm[have], missing=strategy), test[have])
+                )
         if baselines:
             continue  # the unimodal models are the same for every fusion method
-        for m, est in model.unimodal_.items():
+        for m in model.unimodal_:
             a, b = model.blocks_[m]
             have = present_rows(X[:, a:b])
-            proba = np.zeros((int(have.sum()), len(model.class_names_)))
-            proba[:, est.classes_] = est.predict_proba(X[have, a:b])
-            baselines.append(row("single", [o for o in modalities if o != m], "none", proba, test[have]))
+            baselines.append(
+                row("single", [o for o in modalities if o != m], "none", model.modality_proba(m, X[have]), test[have])
+            )
     return out + baselines

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
+from functools import partial
 
 import numpy as np
 
@@ -252,9 +253,12 @@ class RobustnessLab:
             self._matrices[key] = X
         return self._matrices[key]
 
-    def _accuracy(self, proba: Callable[[np.ndarray], np.ndarray], X: np.ndarray) -> float:
+    def _accuracy(
+        self, proba: Callable[[np.ndarray], np.ndarray], X: np.ndarray, have: np.ndarray | None = None
+    ) -> float:
+        """Accuracy of ``proba`` on the rows ``have`` (default: those with any modality); the others get the prior."""
         pred = np.full(len(X), self.prior_)
-        have = present_rows(X)
+        have = present_rows(X) if have is None else have
         if have.any():
             pred[have] = np.argmax(proba(X[have]), axis=1)
         return float(np.mean(pred == self.y_test_))
@@ -264,15 +268,11 @@ class RobustnessLab:
         key = self._key(corruption)
         if key not in self._scores:
             X = self._test_matrix(corruption)
-            out = {f: self._accuracy(model._proba, X) for f, model in self.models_.items()}
-            for m, est in self.unimodal_.items():
+            out = {f: self._accuracy(model.proba_from_features, X) for f, model in self.models_.items()}
+            first = self.models_[self.fusions[0]]
+            for m in self.unimodal_:
                 a, b = self.blocks_[m]
-
-                def proba(Xb: np.ndarray, est=est) -> np.ndarray:
-                    return est.predict_proba(Xb)
-
-                acc = self._accuracy(proba, X[:, a:b])
-                out[f"{m} alone"] = acc
+                out[f"{m} alone"] = self._accuracy(partial(first.modality_proba, m), X, have=present_rows(X[:, a:b]))
             self._scores[key] = {k: round(v, 4) for k, v in out.items()}
         return dict(self._scores[key])
 

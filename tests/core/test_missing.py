@@ -159,7 +159,10 @@ def test_fallback_with_only_the_image_is_the_unimodal_image_model(fusion, av, av
     X = model.transform_raw(_raw(av, range(0, 200, 10), missing=["audio", "text"]))
     a, b = model.blocks_["image"]
     np.testing.assert_allclose(  # the same model: equal up to round-off in the row order of BLAS sums
-        model._proba(X, missing="fallback"), model.unimodal_["image"].predict_proba(X[:, a:b]), rtol=1e-9, atol=1e-12
+        model.proba_from_features(X, missing="fallback"),
+        model.unimodal_["image"].predict_proba(X[:, a:b]),
+        rtol=1e-9,
+        atol=1e-12,
     )
 
 

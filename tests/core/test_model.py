@@ -161,3 +161,57 @@ def test_fit_rejects_unknown_names(xor):
         MultimodalModel(["image", "audio"], fusion="glue").fit(xor)
     with pytest.raises(ParameterError, match="Unknown classifier"):
         MultimodalModel(["image"], classifier="oracle").fit(xor)
+
+
+# ------------------------------------------------------------------ the public surface
+
+
+def test_the_constructor_keeps_its_arguments_as_given(xor):
+    """scikit-learn's rule (``clone`` refuses otherwise): settings are stored as given, derived in fit."""
+    model = MultimodalModel(("audio",), fusion="tensor", features={"audio": "pooled"})
+    assert model.modalities == ("audio",) and model.fusion == "tensor" and model.features == {"audio": "pooled"}
+    assert model.fusion_ == "single"  # one modality: nothing to fuse
+    assert MultimodalModel(["image", "audio"], fusion="tensor").fusion_ == "tensor"
+
+
+def test_features_once_then_several_fusions_score_like_fit(xor, split, tensor_model):
+    train, test = split
+    model = MultimodalModel(["image", "audio"], fusion="tensor")
+    X = model.fit_features(xor, train)
+    model.fit_from_features(X, xor.y, train)
+    np.testing.assert_allclose(
+        model.proba_from_features(X[test]), tensor_model.predict_proba(_raw(xor, test)), rtol=0, atol=1e-6
+    )
+    per_image = model.modality_proba("image", X[test])
+    assert per_image.shape == (len(test), 2) and np.allclose(per_image.sum(axis=1), 1)
+    early = model.fit_from_features(X, xor.y, train, fit_missing=False)
+    assert early is model  # fitted in place, like scikit-learn's fit
+
+
+def test_a_page_prepares_its_inputs_once_and_predicts_what_it_showed(xor, tensor_model):
+    clip = (xor.data["audio"][3], xor.sample_rate)
+    values = tensor_model.prepare_inputs(audio=clip, image=xor.data["image"][3])
+    seen = tensor_model.as_seen(values)
+    assert seen["audio"] is values["audio"] and seen["image"].shape == (tensor_model.image_size_,) * 2
+    out = tensor_model.predict_prepared(values)
+    direct = tensor_model.predict_sample(audio=clip, image=xor.data["image"][3])
+    assert out["label"] == direct["label"] == xor.class_names[xor.y[3]]
+    assert out["probabilities"] == direct["probabilities"]
+
+
+def test_a_saved_model_carries_its_version_and_another_version_warns(tensor_model, saved, tmp_path):
+    import warnings
+
+    from mmdemo import __version__
+    from mmdemo.model import ModelVersionWarning
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # the same version loads silently
+        loaded = MultimodalModel.load(saved)
+    assert not hasattr(loaded, "mmdemo_version")  # the stamp is the file's, not the model's
+    state = {k: v for k, v in tensor_model.__dict__.items()}
+    old = tmp_path / "old.skops"
+    old.write_bytes(sio.dumps(state))  # no stamp: written before versions were stamped
+    with pytest.warns(ModelVersionWarning, match=f"older than 0.2.0, this is {__version__}.*retrain"):
+        again = MultimodalModel.load(old)
+    assert again.predict_sample(image=np.zeros((28, 28)))["label"] in again.class_names_
