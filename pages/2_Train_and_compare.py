@@ -4,9 +4,8 @@ import streamlit as st
 
 from mmdemo.experiments.evaluate import compare, cross_validate
 from mmdemo.ui import state
-from mmdemo.ui.data import training_data
 from mmdemo.ui.i18n import t
-from mmdemo.ui.models import train_model
+from mmdemo.ui.models import train_model, training_data
 from mmdemo.ui.page import guard, setup_page
 from mmdemo.ui.share import share_settings
 from mmdemo.ui.widgets import model_settings, show_comparison, show_result
@@ -38,22 +37,13 @@ with guard():
         with st.status(t("widgets.training"), expanded=True) as status:
             if train_clicked:
                 st.write(t("train.fitting"))
-                result, model, data, cache = train_model(ds, s)
-                cv = None
+                trained = train_model(ds, s)
                 if with_cv:
                     st.write(t("train.cross_validating"))
-                    cv = cross_validate(data, fusion=s.fusion, n_splits=5, feature_cache=cache, **common)
-                state.put(
-                    "trained",
-                    {
-                        "result": result,
-                        "model": model,
-                        "corruption": s.corruption,
-                        "cv": cv,
-                        "data": data,
-                        "cache": cache,
-                    },
-                )
+                    trained.cv = cross_validate(
+                        trained.data, fusion=s.fusion, n_splits=5, feature_cache=trained.cache, **common
+                    )
+                state.put("trained", trained)
                 state.put("comparison", None)
             else:
                 data, cache = training_data(ds, s.corruption, seed=s.seed)
@@ -65,7 +55,7 @@ with guard():
                     progress=lambda k, n, name: bar.progress(k / n, text=t("train.method_done", name=name, k=k, n=n)),
                     **common,
                 )
-                state.put("comparison", {"results": results, "corruption": s.corruption})
+                state.put("comparison", {"results": results})
             status.update(label=t("widgets.done"), state="complete", expanded=False)
 
     trained, comparison = state.get("trained"), state.get("comparison")
@@ -93,16 +83,16 @@ with guard():
             | {col["fit"]: st.column_config.NumberColumn(format="%.2f")},
         )
         show_result(best, key="cmp_best")
-    elif trained is not None and trained["result"] is not None:
+    elif trained is not None and trained.result is not None:
         st.subheader(t("train.held_out"))
-        show_comparison([trained["result"]], key="train")
-        show_result(trained["result"], key="train")
-        if trained.get("cv"):
-            cv = trained["cv"]
+        show_comparison([trained.result], key="train")
+        show_result(trained.result, key="train")
+        if trained.cv:
+            cv = trained.cv
             st.markdown(
                 t(
                     "train.cv_result",
-                    seed=trained["result"].seed,
+                    seed=trained.result.seed,
                     mean=cv["mean"],
                     std=cv["std"],
                     folds=", ".join(f"{a:.3f}" for a in cv["folds"]),

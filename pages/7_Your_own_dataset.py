@@ -4,23 +4,21 @@ import streamlit as st
 
 from mmdemo.datasets import export_zip, load_zip
 from mmdemo.datasets.builder import add_class, add_files, add_sample, empty_dataset, remove_sample
-from mmdemo.errors import InputError
 from mmdemo.features import prepare_audio
-from mmdemo.model import MultimodalModel
 from mmdemo.ui import state
 from mmdemo.ui.data import USER_DATASET, set_user_dataset
 from mmdemo.ui.i18n import listing, say, t
 from mmdemo.ui.inputs import audio_input, image_input, text_input
-from mmdemo.ui.models import train_model
+from mmdemo.ui.models import import_model, train_model
 from mmdemo.ui.page import guard, setup_page
 from mmdemo.ui.widgets import modality_name, model_settings, show_result
 
 setup_page(t("own.title"), "🧺", intro=t("own.intro"), pick_dataset=False)
-nonce = st.session_state.setdefault("own_nonce", 0)  # bumping it clears the inputs after an add
+nonce = state.get("own_nonce")  # bumping it clears the inputs after an add
 
 
 def _clear_inputs() -> None:
-    st.session_state["own_nonce"] += 1
+    state.put("own_nonce", state.get("own_nonce") + 1)
 
 
 with guard():
@@ -44,9 +42,9 @@ with guard():
         st.stop()
 
     st.subheader(t("own.heading", name=ds.name, n_samples=ds.n_samples, n_classes=ds.n_classes))
-    for line in st.session_state.pop("own_problems", []) or []:
+    for line in state.pop("own_problems"):
         st.warning(say(line))  # files of an imported zip that were skipped
-    for line in st.session_state.pop("own_errors", []) or []:
+    for line in state.pop("own_errors"):
         st.error(say(line), icon="⚠️")  # uploaded files that were not added
     if ds.n_samples:
         st.dataframe(ds.counts(), width="content")
@@ -72,9 +70,10 @@ with guard():
             accept_multiple_files=True,
             key=f"own_files_{nonce}",
         )
-        if st.button(t("own.add_files"), key="own_add_files"):
-            if not files:
-                raise InputError(t("own.no_files"))
+        clicked = st.button(t("own.add_files"), key="own_add_files")
+        if clicked and not files:
+            st.error(t("own.no_files"), icon="⚠️")
+        elif clicked:
             updated, problems = add_files(ds, target, [(f.name, f.getvalue()) for f in files])
             added = updated.n_samples - ds.n_samples
             set_user_dataset(updated)
@@ -96,7 +95,7 @@ with guard():
             state.put("own_added", t("own.added_one", target=target))
             _clear_inputs()
             st.rerun()
-    if msg := st.session_state.pop("own_added", None):
+    if msg := state.pop("own_added"):
         st.success(msg)
 
     if ds.n_samples:
@@ -128,15 +127,11 @@ with guard():
         s = model_settings(ds, prefix="own")
         if st.button(t("own.train"), type="primary", key="own_train", disabled=not s.modalities):
             with st.status(t("widgets.training")) as status:
-                result, model, data, cache = train_model(ds, s)
-                state.put(
-                    "trained",
-                    {"result": result, "model": model, "corruption": s.corruption, "data": data, "cache": cache},
-                )
+                state.put("trained", train_model(ds, s))
                 status.update(label=t("widgets.done"), state="complete")
         trained = state.get("trained")
-        if trained is not None and trained["result"] is not None and trained["result"].dataset == ds.name:
-            show_result(trained["result"], key="own")
+        if trained is not None and trained.result is not None and trained.result.dataset == ds.name:
+            show_result(trained.result, key="own")
 
     st.subheader(t("own.export_heading"))
     a, b, c = st.columns(3)
@@ -152,15 +147,16 @@ with guard():
     if trained is not None:
         b.download_button(
             t("own.download_model"),
-            trained["model"].to_bytes(),
+            trained.model.to_bytes(),
             file_name="mmdemo-model.skops",
             key="own_export_model",
         )
     model_file = c.file_uploader(t("own.import_model"), type=["skops"], key=f"own_model_{nonce}")
     if model_file is not None and c.button(t("own.use_model"), key="own_import_model"):
-        model = MultimodalModel.load(model_file.getvalue())
-        state.put("trained", {"result": None, "model": model, "corruption": {}})
-        state.put("own_added", t("own.model_imported", classes=listing(model.class_names_)))
+        trained, notes = import_model(model_file.getvalue())
+        state.put("trained", trained)
+        state.put("own_added", t("own.model_imported", classes=listing(trained.model.class_names_)))
+        state.put("own_problems", notes)
         _clear_inputs()
         st.rerun()
     if st.button(t("own.start_over"), key="own_reset"):

@@ -8,6 +8,7 @@ from mmdemo.datasets import MultimodalDataset
 from mmdemo.experiments.crossmodal import SharedSpaceResult, shared_space_experiment
 from mmdemo.model import FeatureCache
 from mmdemo.ui.i18n import modality_list, modality_name, t
+from mmdemo.ui.memo import remembered
 from mmdemo.viz import image_grid_figure
 
 __all__ = [
@@ -24,19 +25,18 @@ __all__ = [
 def shared_space(
     dataset: MultimodalDataset, *, query: str, target: str, method: str, seed: int, cache: FeatureCache
 ) -> SharedSpaceResult:
-    """The experiment for these settings, kept in this session so redrawing costs nothing."""
-    memo = st.session_state.setdefault("xm_results", {})
-    key = (dataset.name, id(dataset), query, target, method, seed)
-    if key not in memo:
+    """The experiment for these settings: shared by every session on bundled data, this session's on the user's."""
+
+    def compute() -> SharedSpaceResult:
         spinner = t(
             "crossmodal.spinner", method=method.upper(), query=modality_name(query), target=modality_name(target)
         )
         with st.spinner(spinner):
-            memo.clear()  # keep one result per session: they hold projections of the whole test split
-            memo[key] = shared_space_experiment(
+            return shared_space_experiment(
                 dataset, query=query, target=target, method=method, seed=seed, feature_cache=cache
             )
-    return memo[key]
+
+    return remembered(dataset, ("shared space", query, target, method, seed), compute, limit=16)
 
 
 def show_retrieval_metrics(result: SharedSpaceResult) -> None:

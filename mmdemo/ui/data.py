@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from mmdemo.corrupt import corrupt_dataset
 from mmdemo.datasets import BUNDLED, MultimodalDataset, load_dataset
 from mmdemo.ui import state
 from mmdemo.ui.i18n import t
@@ -22,14 +21,15 @@ __all__ = [
     "current_dataset",
     "dataset_options",
     "feature_cache",
+    "is_bundled",
     "set_user_dataset",
-    "training_data",
+    "spinner",
 ]
 
 USER_DATASET = "your dataset"
 
 
-def _spinner(key: str) -> contextlib.AbstractContextManager:
+def spinner(key: str) -> contextlib.AbstractContextManager:
     """A spinner saying ``key`` in the session's language; nothing outside a page run (the warm-up thread).
 
     Streamlit shows a spinner only after half a second, so a cache hit shows none.
@@ -47,7 +47,7 @@ def _load_bundled(name: str) -> MultimodalDataset:
 
 def bundled_dataset(name: str) -> MultimodalDataset:
     """A bundled dataset, loaded once per server and shared (it is read-only)."""
-    with _spinner("common.loading_dataset"):
+    with spinner("common.loading_dataset"):
         return _load_bundled(name)
 
 
@@ -76,40 +76,20 @@ def current_dataset() -> MultimodalDataset:
     return bundled_dataset(name)
 
 
-def _is_bundled(dataset: MultimodalDataset) -> bool:
+def is_bundled(dataset: MultimodalDataset) -> bool:
     """True for the shared bundled dataset itself; False for the user's own (even one named like a bundled set)."""
     return dataset.name in BUNDLED and dataset is bundled_dataset(dataset.name)
 
 
 def feature_cache(dataset: MultimodalDataset) -> FeatureCache:
     """Where this dataset's features are kept: global for bundled data, the session for the user's."""
-    if _is_bundled(dataset):
+    if is_bundled(dataset):
         return _bundled_features(dataset.name)
     return state.get("user_feature_cache")
 
 
-@st.cache_resource(max_entries=8, show_spinner=False)
-def _corrupted_bundled(name: str, levels: tuple[tuple[str, float], ...], seed: int) -> tuple[MultimodalDataset, dict]:
-    """A corrupted copy of a bundled dataset and its own feature cache (a pure function of bundled data)."""
-    return corrupt_dataset(_load_bundled(name), dict(levels), seed=seed), {}
-
-
-def training_data(
-    dataset: MultimodalDataset, levels: dict[str, float], *, seed: int
-) -> tuple[MultimodalDataset, FeatureCache]:
-    """The dataset after the difficulty control, with the feature cache that belongs to it."""
-    levels = {m: float(v) for m, v in levels.items() if v > 0}
-    if not levels:
-        return dataset, feature_cache(dataset)
-    key = tuple(sorted(levels.items()))
-    if _is_bundled(dataset):
-        with _spinner("common.corrupting"):
-            return _corrupted_bundled(dataset.name, key, seed)
-    return corrupt_dataset(dataset, levels, seed=seed), {}
-
-
 def set_user_dataset(dataset: MultimodalDataset | None) -> None:
-    """Store the user's dataset in this session and drop features computed from its previous version."""
+    """Store the user's dataset in this session and drop what was computed from its previous version."""
     state.put("user_dataset", dataset)
     state.put("user_feature_cache", {})
-    state.put("robust_memo", {})
+    state.put("memo", {})

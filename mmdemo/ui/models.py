@@ -2,20 +2,55 @@
 
 from __future__ import annotations
 
+import warnings
+from dataclasses import dataclass
+
 import streamlit as st
 
+from mmdemo.corrupt import corrupt_dataset
 from mmdemo.datasets import MultimodalDataset
 from mmdemo.experiments.evaluate import Result, train_and_evaluate
-from mmdemo.model import FeatureCache, MultimodalModel
+from mmdemo.model import FeatureCache, ModelVersionWarning, MultimodalModel
 from mmdemo.splits import split_indices
 from mmdemo.ui import state
-from mmdemo.ui.data import _bundled_features, _is_bundled, bundled_dataset, training_data
+from mmdemo.ui.data import bundled_dataset, feature_cache, spinner
 from mmdemo.ui.i18n import listing, modality_list, modality_name, t, table
+from mmdemo.ui.memo import remembered
 
-__all__ = ["default_model", "active_model", "describe", "train_model", "usable_strategy"]
+__all__ = [
+    "Trained",
+    "default_model",
+    "active_model",
+    "describe",
+    "import_model",
+    "train_model",
+    "training_data",
+    "usable_strategy",
+]
 
 
-@st.cache_resource(show_spinner=False)  # the spinner is shown by `active_model`, in the session's language
+@dataclass
+class Trained:
+    """The model this session trained (with its score, training data and cross-validation) or imported."""
+
+    model: MultimodalModel
+    result: Result | None = None  # None for an imported model: it carries no held-out score
+    data: MultimodalDataset | None = None  # the training data (after the difficulty control)
+    cache: FeatureCache | None = None  # the features of ``data``
+    cv: dict | None = None  # cross-validation, when asked for
+
+
+def _default_training() -> tuple[Result, MultimodalModel]:
+    return train_and_evaluate(
+        bundled_dataset("av-digits"),
+        fusion="late",
+        classifier="svm",
+        seed=0,
+        feature_cache=feature_cache(bundled_dataset("av-digits")),
+        fit_missing=False,  # half a minute of fits most visitors never need: `_default_extras` adds them
+    )
+
+
 def default_model() -> tuple[Result, MultimodalModel]:
     """Late fusion of image, audio and text with an SVM on av-digits (seed 0, 25% held out).
 
@@ -27,34 +62,39 @@ def default_model() -> tuple[Result, MultimodalModel]:
     data, so one copy serves every session; its features land in the shared
     bundled cache, so the first Train click on av-digits finds them there.
     """
-    return train_and_evaluate(
-        bundled_dataset("av-digits"),
-        fusion="late",
-        classifier="svm",
-        seed=0,
-        feature_cache=_bundled_features("av-digits"),
-        fit_missing=False,  # half a minute of fits most visitors never need: `_default_extras` adds them
-    )
+    return remembered(bundled_dataset("av-digits"), ("default model",), _default_training)
 
 
-@st.cache_resource(show_spinner=False)
 def _default_extras() -> bool:
     """Fit the default model's missing-modality pieces, once per server, when a student first picks one."""
     result, model = default_model()
     data = bundled_dataset("av-digits")
-    train, _ = split_indices(data.y, test_size=result.test_size, seed=result.seed, class_names=data.class_names)
-    model.add_missing_strategies(data, train, feature_cache=_bundled_features("av-digits"))
-    return True
+
+    def fit() -> bool:
+        train, _ = split_indices(data.y, test_size=result.test_size, seed=result.seed, class_names=data.class_names)
+        model.add_missing_strategies(data, train, feature_cache=feature_cache(data))
+        return True
+
+    return remembered(data, ("default extras",), fit)
 
 
 def active_model() -> tuple[Result | None, MultimodalModel, str]:
     """(result, model, where it comes from): this session's trained model, else the default."""
     trained = state.get("trained")
     if trained is not None:
-        return trained["result"], trained["model"], t("models.origin_trained")
+        return trained.result, trained.model, t("models.origin_trained")
     with st.spinner(t("models.spinner_default")):
         result, model = default_model()
     return result, model, t("models.origin_default")
+
+
+def import_model(data: bytes) -> tuple[Trained, list[str]]:
+    """A model file a user gave (skops, trusted types only), and the messages of the warnings it raised."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", ModelVersionWarning)
+        model = MultimodalModel.load(data)
+    notes = [w.message.args[0] for w in caught if issubclass(w.category, ModelVersionWarning)]
+    return Trained(model=model), notes
 
 
 def describe(result: Result | None, origin: str, model: MultimodalModel) -> str:
@@ -63,7 +103,7 @@ def describe(result: Result | None, origin: str, model: MultimodalModel) -> str:
         return t(
             "models.imported",
             modalities=modality_list(model.modalities),
-            fusion=model.fusion,
+            fusion=model.fusion_,
             classifier=model.classifier,
             classes=listing(model.class_names_),
         )
@@ -102,46 +142,33 @@ def usable_strategy(missing: str, model: MultimodalModel) -> str:
         with st.spinner(t("models.spinner_missing")):
             _default_extras()
         return missing
-    if trained["model"] is not model or trained.get("data") is None or trained["result"] is None:
+    if trained.model is not model or trained.data is None or trained.result is None:
         st.warning(t("models.no_strategy", strategy=missing))
         return "fusion default"
-    result, data = trained["result"], trained["data"]
+    result, data = trained.result, trained.data
     with st.spinner(t("models.spinner_missing")):
         train, _ = split_indices(data.y, test_size=result.test_size, seed=result.seed, class_names=data.class_names)
-        model.add_missing_strategies(data, train, feature_cache=trained.get("cache"))
+        model.add_missing_strategies(data, train, feature_cache=trained.cache)
     return missing
 
 
-@st.cache_resource(max_entries=32, show_spinner=False)
-def _shared_training(
-    name: str,
-    levels: tuple,
-    modalities: tuple,
-    fusion: str,
-    classifier: str,
-    features: tuple,
-    test_size: float,
-    seed: int,
-) -> tuple[Result, MultimodalModel]:
-    """A model on bundled data: a pure function of its settings, so thirty identical clicks train once."""
-    data, cache = training_data(bundled_dataset(name), dict(levels), seed=seed)
-    return train_and_evaluate(
-        data,
-        modalities=list(modalities),
-        fusion=fusion,
-        classifier=classifier,
-        features=dict(features),
-        test_size=test_size,
-        seed=seed,
-        feature_cache=cache,
-        fit_missing=False,  # fitted by `usable_strategy` when Try it yourself first needs them
-    )
+def training_data(
+    dataset: MultimodalDataset, levels: dict[str, float], *, seed: int
+) -> tuple[MultimodalDataset, FeatureCache]:
+    """The dataset after the difficulty control, with the feature cache that belongs to it."""
+    levels = {m: float(v) for m, v in levels.items() if v > 0}
+    if not levels:
+        return dataset, feature_cache(dataset)
+
+    def corrupt() -> tuple[MultimodalDataset, FeatureCache]:
+        with spinner("common.corrupting"):
+            return corrupt_dataset(dataset, levels, seed=seed), {}
+
+    return remembered(dataset, ("corrupted", tuple(sorted(levels.items())), seed), corrupt, limit=8)
 
 
-def train_model(
-    dataset: MultimodalDataset, settings
-) -> tuple[Result, MultimodalModel, MultimodalDataset, FeatureCache]:
-    """Train with the page's `ModelSettings`: (result, model, the training data, its feature cache).
+def train_model(dataset: MultimodalDataset, settings) -> Trained:
+    """Train with the page's `ModelSettings`, scored on its held-out split.
 
     On bundled data the result is shared by every session with the same
     settings (a class that clicks Train together waits for one fit); on the
@@ -149,22 +176,23 @@ def train_model(
     """
     s = settings
     data, cache = training_data(dataset, s.corruption, seed=s.seed)
-    if _is_bundled(dataset):
-        levels = tuple(sorted((m, float(v)) for m, v in s.corruption.items() if v > 0))
-        result, model = _shared_training(
-            dataset.name, levels, tuple(s.modalities), s.fusion, s.classifier,
-            tuple(sorted(s.features.items())), float(s.test_size), int(s.seed),
-        )  # fmt: skip
-        return result, model, data, cache
-    result, model = train_and_evaluate(
-        data,
-        modalities=s.modalities,
-        fusion=s.fusion,
-        classifier=s.classifier,
-        features=s.features,
-        test_size=s.test_size,
-        seed=s.seed,
-        feature_cache=cache,
-        fit_missing=False,
-    )
-    return result, model, data, cache
+
+    def train() -> tuple[Result, MultimodalModel]:
+        return train_and_evaluate(
+            data,
+            modalities=s.modalities,
+            fusion=s.fusion,
+            classifier=s.classifier,
+            features=s.features,
+            test_size=s.test_size,
+            seed=s.seed,
+            feature_cache=cache,
+            fit_missing=False,  # fitted by `usable_strategy` when Try it yourself first needs them
+        )
+
+    key = (
+        "train", tuple(sorted((m, float(v)) for m, v in s.corruption.items() if v > 0)), tuple(s.modalities),
+        s.fusion, s.classifier, tuple(sorted(s.features.items())), float(s.test_size), int(s.seed),
+    )  # fmt: skip
+    result, model = remembered(dataset, key, train, limit=32)
+    return Trained(model=model, result=result, data=data, cache=cache)

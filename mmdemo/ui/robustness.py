@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable, Sequence
 
 import numpy as np
@@ -18,9 +17,9 @@ from mmdemo.experiments.robustness import (
     curve_levels,
     robustness_curves,
 )
-from mmdemo.ui import state
-from mmdemo.ui.data import _bundled_features, _is_bundled, bundled_dataset, feature_cache
+from mmdemo.ui.data import bundled_dataset, feature_cache
 from mmdemo.ui.i18n import listing, modality_name, t, table
+from mmdemo.ui.memo import remembered
 from mmdemo.ui.widgets import unless_set
 from mmdemo.viz import image_grid_figure
 
@@ -70,43 +69,27 @@ def curves_title(result: RobustnessCurves) -> str:
     return t("robustness.curves_title", what=what, kinds=kinds, where=t(f"robustness.where_short.{result.where}"))
 
 
-#: Results on bundled data, shared by every session: they are pure functions of bundled data.
-_SHARED: dict[tuple, object] = {}
-_SHARED_LIMIT, _SESSION_LIMIT = 32, 4
-_LOCK = threading.Lock()
+def _with_progress(label: str, compute: Callable[[Callable], object]) -> Callable[[], object]:
+    """``compute(progress)`` behind a progress bar saying ``label``, shown only while it runs."""
 
-
-def _memo(dataset: MultimodalDataset, key: tuple, compute: Callable, label: str):
-    """``compute(progress)`` once per key, with a progress bar while it runs.
-
-    Bundled data: kept for every session. The user's own data: kept in this
-    session only (`set_user_dataset` forgets it when the dataset changes).
-    """
-    if _is_bundled(dataset):
-        store, key, limit = _SHARED, (dataset.name, *key), _SHARED_LIMIT
-    else:
-        store, limit = state.get("robust_memo"), _SESSION_LIMIT
-    if key not in store:
+    def run():
         bar = st.progress(0.0, text=label)
         value = compute(lambda k, n, text: bar.progress(k / n, text=f"{label} {text} ({k}/{n})"))
         bar.empty()
-        with _LOCK:
-            while len(store) >= limit:
-                store.pop(next(iter(store)))
-            store[key] = value
-    return store[key]
+        return value
+
+    return run
 
 
 def robustness_lab(dataset: MultimodalDataset, fusions: Sequence[str], classifier: str, seed: int) -> RobustnessLab:
     """The lab for these settings, each method trained once on clean data."""
-    return _memo(
-        dataset,
-        ("lab", tuple(fusions), classifier, seed),
+    fit = _with_progress(
+        t("robustness.progress_lab"),
         lambda progress: RobustnessLab(dataset, fusions=fusions, classifier=classifier, seed=seed).fit(
             feature_cache=feature_cache(dataset), progress=progress
         ),
-        t("robustness.progress_lab"),
     )
+    return remembered(dataset, ("lab", tuple(fusions), classifier, seed), fit, limit=16)
 
 
 def curves(lab: RobustnessLab, corrupted: str, kinds: dict[str, str], where: str) -> RobustnessCurves:
@@ -114,9 +97,8 @@ def curves(lab: RobustnessLab, corrupted: str, kinds: dict[str, str], where: str
     kinds = {m: kinds[m] for m in (lab.modalities if corrupted == "all" else [corrupted])}
     if where == "test":
         return lab.curve(corrupted, kinds=kinds)
-    return _memo(
-        lab.dataset,
-        ("curves", corrupted, tuple(sorted(kinds.items())), where, tuple(lab.fusions), lab.classifier, lab.seed),
+    compute = _with_progress(
+        t("robustness.progress_curves"),
         lambda progress: robustness_curves(
             lab.dataset,
             corrupted,
@@ -129,8 +111,9 @@ def curves(lab: RobustnessLab, corrupted: str, kinds: dict[str, str], where: str
             feature_cache=feature_cache(lab.dataset),
             progress=progress,
         ),
-        t("robustness.progress_curves"),
     )
+    key = ("curves", corrupted, tuple(sorted(kinds.items())), where, tuple(lab.fusions), lab.classifier, lab.seed)
+    return remembered(lab.dataset, key, compute, limit=16)
 
 
 def corruption_controls(modalities: Sequence[str]) -> tuple[dict[str, str], dict[str, float]]:
@@ -196,7 +179,9 @@ def show_preview(lab: RobustnessLab, kinds: dict[str, str], levels: dict[str, fl
             col.markdown("\n".join(t("robustness.text_sample", value=v, name=c) for v, c in present[:4]))
 
 
-@st.cache_resource(max_entries=4, show_spinner=False)
 def lesson(seed: int) -> InteractionLesson:
     """The xor-shapes lesson (bundled data, shared by every session); callers show their own spinner."""
-    return interaction_lesson(bundled_dataset("xor-shapes"), seed=seed, feature_cache=_bundled_features("xor-shapes"))
+    xor = bundled_dataset("xor-shapes")
+    return remembered(
+        xor, ("lesson", seed), lambda: interaction_lesson(xor, seed=seed, feature_cache=feature_cache(xor)), limit=4
+    )

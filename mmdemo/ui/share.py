@@ -19,10 +19,15 @@ from mmdemo.datasets import BUNDLED, MODALITIES
 from mmdemo.errors import ParameterError
 from mmdemo.experiments.robustness import WHERE
 from mmdemo.fusion import FUSIONS
+from mmdemo.ui import state
 from mmdemo.ui.data import bundled_dataset
 from mmdemo.ui.i18n import LANGUAGES, t
 
 __all__ = ["apply_link", "link_notice", "share", "share_settings", "levels_param"]
+
+
+class _Unusable(Exception):
+    """A link's value that cannot be used; its text, already in the session's language, says why."""
 
 
 def _items(value: str) -> list[str]:
@@ -37,25 +42,25 @@ def _modalities(value: str, dataset: str) -> list[str]:
     mods, available = _items(value), _available(dataset)
     bad = [m for m in mods if m not in available]
     if bad or not mods:
-        raise ParameterError(t("share.dataset_has", dataset=dataset, available=", ".join(available)))
+        raise _Unusable(t("share.dataset_has", dataset=dataset, available=", ".join(available)))
     return mods
 
 
 def apply_link() -> None:
     """Once per session: put the URL's settings into the widgets they belong to, or say why not."""
-    if st.session_state.get("link_applied"):
+    if state.get("link_applied"):
         return
-    st.session_state["link_applied"] = True
+    state.put("link_applied", True)
     params = st.query_params
     ignored: list[str] = []
     dataset = params.get("dataset")
     if dataset is not None:
         if dataset in BUNDLED:
-            st.session_state["dataset_name"] = dataset
+            state.put("dataset_name", dataset)
         else:
             ignored.append(_ignored("dataset", dataset, _use_one_of(BUNDLED)))
             dataset = None
-    name = dataset or st.session_state.get("dataset_name", "av-digits")
+    name = dataset or state.get("dataset_name")
     checks = {
         "fusion": lambda v: {"train_fusion": _one_of(v, FUSIONS)},
         "classifier": lambda v: dict.fromkeys(("train_classifier", "robust_classifier"), _one_of(v, CLASSIFIERS)),
@@ -73,24 +78,24 @@ def apply_link() -> None:
             continue
         try:
             st.session_state.update(check(value))
-        except ParameterError as exc:
+        except _Unusable as exc:
             ignored.append(_ignored(param, value, str(exc)))
     for param, put in (("corrupt", _train_levels), ("test_corrupt", _test_levels)):
         if params.get(param):
             try:
                 st.session_state.update(put(parse_corruption(params[param])))
-            except ParameterError:
+            except ParameterError:  # the core's parser: the page names the format instead
                 ignored.append(_ignored(param, params[param], t(f"share.{param}_format")))
     lang = params.get("lang")
     if lang is not None and lang not in LANGUAGES:
         ignored.append(_ignored("lang", lang, t("share.use_en_or_zh")))
     if ignored:
-        st.session_state["link_notice"] = t("share.separator").join(ignored)
+        state.put("link_notice", t("share.separator").join(ignored))
 
 
 def link_notice() -> str | None:
     """Once: the sentence saying which settings of the link were ignored and why, or None when all were valid."""
-    ignored = st.session_state.pop("link_notice", None)
+    ignored = state.pop("link_notice")
     return t("share.notice", ignored=ignored) if ignored else None
 
 
@@ -103,7 +108,7 @@ def _use_one_of(accepted) -> str:
 
 
 def _fail(accepted) -> None:
-    raise ParameterError(_use_one_of(accepted))
+    raise _Unusable(_use_one_of(accepted))
 
 
 def _one_of(value: str, accepted) -> str:
@@ -112,7 +117,7 @@ def _one_of(value: str, accepted) -> str:
 
 def _seed(value: str) -> int:
     if not (value.isdigit() and int(value) <= 9999):
-        raise ParameterError(t("share.seed_range"))
+        raise _Unusable(t("share.seed_range"))
     return int(value)
 
 
@@ -136,7 +141,7 @@ def share(**params: object) -> None:
 
     Lists are written comma-separated; an empty or None value removes its parameter.
     """
-    params = {"dataset": st.session_state.get("dataset_name", "av-digits"), **params}
+    params = {"dataset": state.get("dataset_name"), **params}
     for name, value in params.items():
         text = ",".join(map(str, value)) if isinstance(value, (list, tuple)) else "" if value is None else str(value)
         if text:

@@ -6,16 +6,23 @@ from typing import Any
 
 import streamlit as st
 
-__all__ = ["DATASET_WIDGET_PREFIXES", "DEFAULTS", "forget_dataset_widgets", "init_session", "get", "put"]
+__all__ = ["DATASET_WIDGET_PREFIXES", "DEFAULTS", "forget_dataset_widgets", "init_session", "get", "put", "pop"]
 
 #: Session key -> default. Per-user data lives here, never in a global cache.
 DEFAULTS: dict[str, Any] = {
     "dataset_name": "av-digits",
     "user_dataset": None,  # a MultimodalDataset the user built or imported
     "user_feature_cache": {},  # features of the user's dataset, this session only
-    "trained": None,  # {"result": Result, "model": MultimodalModel, "dataset": name}
-    "comparison": None,  # {"results": [Result], "dataset": name, ...}
-    "robust_memo": {},  # Robustness lab labs and curves of the user's dataset, this session only
+    "trained": None,  # a mmdemo.ui.models.Trained: the model this session trained or imported
+    "comparison": None,  # {"results": [Result]}: the last comparison of every fusion method
+    "memo": {},  # results computed from the user's dataset, this session only (mmdemo.ui.memo)
+    "lang": None,  # the session's language code, chosen by mmdemo.ui.i18n.language on first use
+    "link_applied": False,  # a shared link's settings were applied (once per session)
+    "link_notice": None,  # what a shared link asked for that could not be used, said on the next run
+    "own_nonce": 0,  # Your own dataset: bumped to clear the sample inputs after an add
+    "own_added": None,  # Your own dataset: what the last action added, said once after the rerun
+    "own_problems": [],  # Your own dataset: messages of what the last import skipped or warned about
+    "own_errors": [],  # Your own dataset: uploaded files that were not added, and why
     "missing_report": None,  # {"dataset": name, "seed": int, "rows": [dict]} from the Cross-modal lab
 }
 
@@ -36,7 +43,7 @@ def init_session() -> None:
     """Put every default into ``st.session_state`` that is not there yet."""
     for key, value in DEFAULTS.items():
         if key not in st.session_state:
-            st.session_state[key] = value.copy() if isinstance(value, dict) else value
+            st.session_state[key] = value.copy() if isinstance(value, (dict, list)) else value
 
 
 def get(key: str) -> Any:
@@ -46,5 +53,15 @@ def get(key: str) -> Any:
 
 
 def put(key: str, value: Any) -> None:
-    """Store a session value."""
+    """Store a session value (a key of `DEFAULTS`: every per-user value is declared there)."""
+    if key not in DEFAULTS:
+        raise KeyError(f"{key!r} is not a session value of mmdemo.ui.state.DEFAULTS")
     st.session_state[key] = value
+
+
+def pop(key: str) -> Any:
+    """A session value, reset to its default (a notice said once)."""
+    value = get(key)
+    default = DEFAULTS[key]
+    st.session_state[key] = default.copy() if isinstance(default, (dict, list)) else default
+    return value

@@ -48,7 +48,7 @@ def test_the_train_page_picker_lists_it(throwaway):
     picker.set_value(throwaway)
     at.button(key="train_button").click().run()
     assert not at.exception
-    assert at.session_state["trained"]["model"].fusion == throwaway
+    assert at.session_state["trained"].model.fusion == throwaway
 
 
 def test_the_catalogues_name_it_in_english_and_ask_for_chinese(throwaway):

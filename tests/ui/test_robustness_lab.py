@@ -6,7 +6,7 @@ import pytest
 
 from mmdemo.datasets import make_xor_shapes
 from mmdemo.datasets.builder import add_class, add_sample, empty_dataset
-from mmdemo.ui.robustness import _SHARED
+from mmdemo.ui.memo import _SHARED
 from tests.ui.conftest import array, assert_clean, figures, open_page
 
 PAGE = "5_Robustness_lab.py"
@@ -134,7 +134,7 @@ def test_a_users_own_dataset_is_trained_in_the_session_only():
     at.session_state["dataset_name"] = "your dataset"
     at.run()
     assert_clean(at)
-    lab = next(v for k, v in at.session_state["robust_memo"].items() if k[0] == "lab")
+    lab = next(v for k, v in at.session_state["memo"].items() if k[0] == "lab")
     assert lab.dataset is mine
     assert all(v is not lab for v in _SHARED.values())
     assert any("on the 20 held-out samples" in c.value for c in at.caption)

@@ -12,6 +12,7 @@ from PIL import Image, ImageDraw
 from mmdemo.datasets import load_av_digits, make_xor_shapes
 from mmdemo.experiments.evaluate import train_and_evaluate
 from mmdemo.splits import split_indices
+from mmdemo.ui.models import Trained
 from tests.ui.conftest import array, assert_clean, figures, open_page
 
 PAGE = "6_Try_it_yourself.py"
@@ -107,7 +108,7 @@ def test_a_bad_file_shows_an_error_and_the_rest_still_works(at):
 def test_a_model_trained_in_the_session_is_used_with_only_its_modalities():
     at = open_page(PAGE)
     result, model = train_and_evaluate(make_xor_shapes(), fusion="tensor")
-    at.session_state["trained"] = {"result": result, "model": model, "corruption": {}}
+    at.session_state["trained"] = Trained(model=model, result=result)
     at.run()
     assert_clean(at)
     assert "trained in this session" in at.info[0].value and "xor-shapes" in at.info[0].value
@@ -120,13 +121,13 @@ def test_missing_modality_extras_are_fitted_when_first_asked_for():
     at.switch_page("pages/2_Train_and_compare.py").run()
     at.multiselect(key="train_modalities").set_value(["image", "text"]).run()
     at.button(key="train_button").click().run()
-    model = at.session_state["trained"]["model"]
+    model = at.session_state["trained"].model
     assert model.missing_ == {}
     at.switch_page("pages/6_Try_it_yourself.py").run()
     at.text_input(key="try_text").input("sieben").run()
     at.selectbox(key="try_missing").set_value("fallback").run()
     assert_clean(at)
-    assert "fallback" in at.session_state["trained"]["model"].missing_
+    assert "fallback" in at.session_state["trained"].model.missing_
     assert any("fallback: text model" in c.value for c in at.caption)
     assert prediction(at) == "7"
 
@@ -134,7 +135,7 @@ def test_missing_modality_extras_are_fitted_when_first_asked_for():
 def test_an_imported_model_without_extras_falls_back_with_a_warning():
     at = open_page(PAGE)
     result, model = train_and_evaluate(make_xor_shapes(120), fusion="early", fit_missing=False)
-    at.session_state["trained"] = {"result": None, "model": model, "corruption": {}}
+    at.session_state["trained"] = Trained(model=model)
     at.run()
     at.file_uploader(key="try_image_upload").upload("shape.png", photo_of_four(), "image/png").run()
     at.selectbox(key="try_missing").set_value("mean").run()

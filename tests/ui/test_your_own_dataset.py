@@ -134,7 +134,7 @@ def test_a_corrupt_zip_shows_an_error_and_keeps_the_start_screen():
 def test_a_trained_model_exports_and_a_bad_model_file_is_refused(built):
     built.multiselect(key="own_modalities").set_value(["text"]).run()
     built.button(key="own_train").click().run()
-    model_bytes = built.session_state["trained"]["model"].to_bytes()
+    model_bytes = built.session_state["trained"].model.to_bytes()
     assert len(built.get("download_button")) == 2  # dataset and model
     built.file_uploader(key=f"own_model_{_nonce(built)}").set_value(
         ("m.skops", b"not a model", "application/octet-stream")
@@ -146,7 +146,7 @@ def test_a_trained_model_exports_and_a_bad_model_file_is_refused(built):
     ).run()
     built.button(key="own_import_model").click().run()
     assert_clean(built)
-    assert built.session_state["trained"]["result"] is None  # an imported model carries no held-out score
+    assert built.session_state["trained"].result is None  # an imported model carries no held-out score
     assert load_zip(export_zip(built.session_state["user_dataset"]))[0].n_samples == 18
 
 
