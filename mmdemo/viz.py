@@ -6,7 +6,6 @@ The same class has the same colour on every page (`class_color`).
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from contextvars import ContextVar
 
 import numpy as np
 import plotly.graph_objects as go
@@ -27,11 +26,10 @@ __all__ = [
     "decision_regions_figure",
     "outer_product_figure",
     "TEXT",
-    "use_text",
 ]
 
-#: Every fixed text the figures draw (titles, axes, legends, notes), in English; ``use_text`` swaps in
-#: another language for the current thread (the UI does so per script run, from its catalogue).
+#: Every fixed text the figures draw (titles, axes, legends, notes), in English. Each figure takes
+#: ``text=`` (these keys, in another language: the UI passes its catalogue's ``[viz]`` table).
 TEXT: dict[str, str] = {
     "confusion_title": "Confusion matrix (held-out samples)",
     "predicted": "predicted",
@@ -65,16 +63,11 @@ TEXT: dict[str, str] = {
     "toy_title": "{name}: {value} held-out",
     "one_number": "s_{modality} (one number from the {modality})",
 }
-_TEXT: ContextVar[Mapping[str, str] | None] = ContextVar("mmdemo_viz_text", default=None)
 
 
-def use_text(text: Mapping[str, str]) -> None:
-    """Draw the figures of this thread with ``text`` (keys of `TEXT`; missing ones stay English)."""
-    _TEXT.set(dict(text))
-
-
-def _tx(key: str, **values) -> str:
-    template = (_TEXT.get() or {}).get(key) or TEXT[key]
+def _tx(text: Mapping[str, str] | None, key: str, **values) -> str:
+    """The figure text ``key`` from ``text`` (a figure's ``text=`` argument), English where it lacks one."""
+    template = (text or {}).get(key) or TEXT[key]
     return template.format(**values) if values else template
 
 
@@ -97,7 +90,11 @@ def class_color(index: int) -> str:
 
 
 def confusion_matrix_figure(
-    matrix: Sequence[Sequence[int]], class_names: Sequence[str], *, title: str | None = None
+    matrix: Sequence[Sequence[int]],
+    class_names: Sequence[str],
+    *,
+    title: str | None = None,
+    text: Mapping[str, str] | None = None,
 ) -> go.Figure:
     """Heatmap of counts: rows are true classes, columns predicted; the diagonal is right.
 
@@ -117,13 +114,13 @@ def confusion_matrix_figure(
             text=m,
             texttemplate="%{text}",
             showscale=False,
-            hovertemplate=_tx("confusion_hover", y="%{y}", x="%{x}", z="%{z}") + "<extra></extra>",
+            hovertemplate=_tx(text, "confusion_hover", y="%{y}", x="%{x}", z="%{z}") + "<extra></extra>",
         )
     )
     fig.update_layout(
-        title=title or _tx("confusion_title"),
-        xaxis_title=_tx("predicted"),
-        yaxis_title=_tx("true"),
+        title=title or _tx(text, "confusion_title"),
+        xaxis_title=_tx(text, "predicted"),
+        yaxis_title=_tx(text, "true"),
         yaxis_autorange="reversed",
         **_LAYOUT,
     )
@@ -132,7 +129,9 @@ def confusion_matrix_figure(
     return fig
 
 
-def comparison_figure(rows: Sequence[dict], *, title: str | None = None) -> go.Figure:
+def comparison_figure(
+    rows: Sequence[dict], *, title: str | None = None, text: Mapping[str, str] | None = None
+) -> go.Figure:
     """Bar chart of methods: each modality alone (grey) and every fusion method (blue).
 
     ``rows`` are dicts with ``name``, ``accuracy``, ``kind`` ("single" or "fusion")
@@ -153,7 +152,7 @@ def comparison_figure(rows: Sequence[dict], *, title: str | None = None) -> go.F
             text=[f"{r['accuracy']:.2f}" for r in rows],
             textposition="outside",
             customdata=[r.get("macro_f1", float("nan")) for r in rows],
-            hovertemplate=f"%{{x}}<br>{_tx('accuracy')} %{{y:.3f}}<br>{_tx('macro_f1')} %{{customdata:.3f}}<extra></extra>",
+            hovertemplate=f"%{{x}}<br>{_tx(text, 'accuracy')} %{{y:.3f}}<br>{_tx(text, 'macro_f1')} %{{customdata:.3f}}<extra></extra>",
         )
     )
     if best is not None:
@@ -161,12 +160,15 @@ def comparison_figure(rows: Sequence[dict], *, title: str | None = None) -> go.F
             y=best,
             line_dash="dot",
             line_color="#555",
-            annotation_text=_tx("best_single", value=f"{best:.2f}"),
+            annotation_text=_tx(text, "best_single", value=f"{best:.2f}"),
             annotation_position="bottom right",
             annotation_bgcolor="rgba(255,255,255,0.8)",
         )
     fig.update_layout(
-        title=title or _tx("comparison_title"), yaxis_title=_tx("accuracy"), yaxis_range=[0, 1.12], **_LAYOUT
+        title=title or _tx(text, "comparison_title"),
+        yaxis_title=_tx(text, "accuracy"),
+        yaxis_range=[0, 1.12],
+        **_LAYOUT,
     )
     return fig
 
@@ -178,6 +180,7 @@ def embedding_figure(
     *,
     hover: Sequence[str] | None = None,
     title: str = "",
+    text: Mapping[str, str] | None = None,
 ) -> go.Figure:
     """Scatter of projected samples, one trace per class (click the legend to hide a class).
 
@@ -196,8 +199,8 @@ def embedding_figure(
         idx = np.flatnonzero(labels == c)
         if len(idx) == 0:
             continue
-        text = [f"{_tx('class')} {name}<br>{hover[i]}" for i in idx]
-        common = {"name": str(name), "text": text, "hovertemplate": "%{text}<extra></extra>", "mode": "markers"}
+        points = [f"{_tx(text, 'class')} {name}<br>{hover[i]}" for i in idx]
+        common = {"name": str(name), "text": points, "hovertemplate": "%{text}<extra></extra>", "mode": "markers"}
         if coords.shape[1] == 3:
             fig.add_trace(
                 go.Scatter3d(
@@ -217,7 +220,7 @@ def embedding_figure(
                     **common,
                 )
             )
-    fig.update_layout(title=title, legend_title=_tx("class"), **_LAYOUT)
+    fig.update_layout(title=title, legend_title=_tx(text, "class"), **_LAYOUT)
     return fig
 
 
@@ -251,27 +254,35 @@ def image_grid_figure(images: Sequence[np.ndarray], captions: Sequence[str], *, 
     return fig
 
 
-def waveform_figure(y: np.ndarray, sr: int, *, title: str | None = None) -> go.Figure:
+def waveform_figure(
+    y: np.ndarray, sr: int, *, title: str | None = None, text: Mapping[str, str] | None = None
+) -> go.Figure:
     """Amplitude over time (decimated for speed)."""
     step = max(1, len(y) // 4000)
     t = np.arange(len(y))[::step] / sr
     fig = go.Figure(go.Scatter(x=t, y=np.asarray(y)[::step], mode="lines", line={"width": 1}))
     fig.update_layout(
-        title=title or _tx("waveform_title"),
-        xaxis_title=_tx("time_s"),
-        yaxis_title=_tx("amplitude"),
+        title=title or _tx(text, "waveform_title"),
+        xaxis_title=_tx(text, "time_s"),
+        yaxis_title=_tx(text, "amplitude"),
         height=220,
         **_LAYOUT,
     )
     return fig
 
 
-def spectrogram_figure(db: np.ndarray, sr: int, hop: int, *, title: str | None = None) -> go.Figure:
+def spectrogram_figure(
+    db: np.ndarray, sr: int, hop: int, *, title: str | None = None, text: Mapping[str, str] | None = None
+) -> go.Figure:
     """A mel spectrogram in dB, shape (n_mels, frames), time on the x axis."""
     t = np.arange(db.shape[1]) * hop / sr
     fig = go.Figure(go.Heatmap(z=db, x=t, colorscale="Viridis", colorbar={"title": "dB"}))
     fig.update_layout(
-        title=title or _tx("mel_title"), xaxis_title=_tx("time_s"), yaxis_title=_tx("mel_band"), height=260, **_LAYOUT
+        title=title or _tx(text, "mel_title"),
+        xaxis_title=_tx(text, "time_s"),
+        yaxis_title=_tx(text, "mel_band"),
+        height=260,
+        **_LAYOUT,
     )
     return fig
 
@@ -303,6 +314,7 @@ def shared_space_figure(
     lines: bool = False,
     hover: Sequence[str] | None = None,
     title: str = "",
+    text: Mapping[str, str] | None = None,
 ) -> go.Figure:
     """Both modalities in one shared space: colour = class, symbol = modality, optional pair lines.
 
@@ -329,7 +341,7 @@ def shared_space_figure(
         style = {
             "mode": "lines",
             "line": {"color": "rgba(120,120,120,0.35)", "width": 1},
-            "name": _tx("pairs"),
+            "name": _tx(text, "pairs"),
             "hoverinfo": "skip",
         }
         fig.add_trace(go.Scatter3d(x=xs, y=ys, z=zs, **style) if three else go.Scatter(x=xs, y=ys, **style))
@@ -349,18 +361,20 @@ def shared_space_figure(
                 "name": f"{name} · {modality}",
                 "legendgroup": str(name),
                 "marker": marker,
-                "text": [f"{_tx('class')} {name} · {modality}<br>{hover[i]}" for i in idx],
+                "text": [f"{_tx(text, 'class')} {name} · {modality}<br>{hover[i]}" for i in idx],
                 "hovertemplate": "%{text}<extra></extra>",
             }
             if three:
                 fig.add_trace(go.Scatter3d(x=Z[idx, 0], y=Z[idx, 1], z=Z[idx, 2], **common))
             else:
                 fig.add_trace(go.Scatter(x=Z[idx, 0], y=Z[idx, 1], **common))
-    fig.update_layout(title=title, legend_title=_tx("class_modality"), **_LAYOUT)
+    fig.update_layout(title=title, legend_title=_tx(text, "class_modality"), **_LAYOUT)
     return fig
 
 
-def correlation_figure(correlations: Sequence[float], *, title: str | None = None) -> go.Figure:
+def correlation_figure(
+    correlations: Sequence[float], *, title: str | None = None, text: Mapping[str, str] | None = None
+) -> go.Figure:
     """Bars of the correlation between the two modalities along each shared component.
 
     Examples
@@ -379,9 +393,9 @@ def correlation_figure(correlations: Sequence[float], *, title: str | None = Non
         )
     )
     fig.update_layout(
-        title=title or _tx("correlation_title"),
-        xaxis_title=_tx("component"),
-        yaxis_title=_tx("correlation"),
+        title=title or _tx(text, "correlation_title"),
+        xaxis_title=_tx(text, "component"),
+        yaxis_title=_tx(text, "correlation"),
         yaxis_range=[0, 1.1],
         height=300,
         **_LAYOUT,
@@ -393,7 +407,9 @@ def correlation_figure(correlations: Sequence[float], *, title: str | None = Non
 _MODALITY_COLORS = {"image": "#8c564b", "audio": "#7f7f7f", "text": "#bcbd22"}
 
 
-def robustness_figure(curves, *, marker: float | None = None, title: str | None = None) -> go.Figure:
+def robustness_figure(
+    curves, *, marker: float | None = None, title: str | None = None, text: Mapping[str, str] | None = None
+) -> go.Figure:
     """Accuracy against corruption level: fused methods solid, each modality alone dashed, chance dotted.
 
     ``curves`` is a `mmdemo.experiments.robustness.RobustnessCurves`; ``marker`` draws a
@@ -402,18 +418,17 @@ def robustness_figure(curves, *, marker: float | None = None, title: str | None 
     Examples
     --------
     >>> from types import SimpleNamespace as NS
-    >>> c = NS(levels=[0, 1], fused={"early": [0.9, 0.5]}, single={"image": [0.8, 0.1]}, chance=0.1,
-    ...        curves={"early": [0.9, 0.5], "image alone": [0.8, 0.1]}, corrupted="image", kinds={"image": "noise"},
-    ...        where="test", auc=lambda: {"early": 0.7, "image alone": 0.45})
+    >>> c = NS(levels=[0, 1], chance=0.1, corrupted="image", kinds={"image": "noise"}, where="test",
+    ...        lines=lambda: [("early", None, [0.9, 0.5]), ("image alone", "image", [0.8, 0.1])],
+    ...        auc=lambda: {"early": 0.7, "image alone": 0.45})
     >>> [t.name for t in robustness_figure(c, marker=0.5).data]
     ['early · AUC 0.70', 'image alone · AUC 0.45']
     """
     auc = curves.auc()
     fig = go.Figure()
-    for i, (name, acc) in enumerate(curves.curves.items()):
-        m = name.removesuffix(" alone")
-        single = m in curves.single and name != m
-        label = _tx("alone", modality=_tx(m) if m in TEXT else m) if single else name
+    for i, (name, m, acc) in enumerate(curves.lines()):
+        single = m is not None
+        label = _tx(text, "alone", modality=_tx(text, m) if m in TEXT else m) if single else name
         style = (
             {"line": {"color": _MODALITY_COLORS.get(m, "#555"), "width": 2, "dash": "dash"},
              "marker": {"symbol": _SYMBOLS.get(m, "circle")}}
@@ -426,7 +441,9 @@ def robustness_figure(curves, *, marker: float | None = None, title: str | None 
                 y=acc,
                 mode="lines+markers",
                 name=f"{label} · AUC {auc[name]:.2f}",
-                hovertemplate=f"{label}<br>" + _tx("level_accuracy", x="%{x:.2f}", y="%{y:.3f}") + "<extra></extra>",
+                hovertemplate=f"{label}<br>"
+                + _tx(text, "level_accuracy", x="%{x:.2f}", y="%{y:.3f}")
+                + "<extra></extra>",
                 **style,
             )
         )
@@ -434,7 +451,7 @@ def robustness_figure(curves, *, marker: float | None = None, title: str | None 
         y=curves.chance,
         line_dash="dot",
         line_color="#999",
-        annotation_text=_tx("chance", value=f"{curves.chance:.2f}"),
+        annotation_text=_tx(text, "chance", value=f"{curves.chance:.2f}"),
         annotation_position="bottom left",
     )
     if marker is not None:
@@ -442,14 +459,14 @@ def robustness_figure(curves, *, marker: float | None = None, title: str | None 
             x=marker,
             line_color="#d62728",
             line_width=2,
-            annotation_text=_tx("your_slider", value=f"{marker:.1f}"),
+            annotation_text=_tx(text, "your_slider", value=f"{marker:.1f}"),
             annotation_position="top",
         )
     kinds = ", ".join(f"{m} {k}" for m, k in curves.kinds.items())
     fig.update_layout(
-        title=title or _tx("robustness_title", what=curves.corrupted, kinds=kinds, where=curves.where),
-        xaxis_title=_tx("corruption_level"),
-        yaxis_title=_tx("held_out_accuracy"),
+        title=title or _tx(text, "robustness_title", what=curves.corrupted, kinds=kinds, where=curves.where),
+        xaxis_title=_tx(text, "corruption_level"),
+        yaxis_title=_tx(text, "held_out_accuracy"),
         yaxis_range=[0, 1.08],
         xaxis_range=[min(curves.levels) - 0.03, max(curves.levels) + 0.03],
         legend={"orientation": "h", "y": -0.2},
@@ -459,7 +476,7 @@ def robustness_figure(curves, *, marker: float | None = None, title: str | None 
     return fig
 
 
-def decision_regions_figure(lesson) -> go.Figure:
+def decision_regions_figure(lesson, *, text: Mapping[str, str] | None = None) -> go.Figure:
     """One panel per 2-D toy model: its class-probability map and the held-out samples on top.
 
     ``lesson`` is a `mmdemo.experiments.interactions.InteractionLesson`.
@@ -470,7 +487,7 @@ def decision_regions_figure(lesson) -> go.Figure:
     fig = make_subplots(
         rows=1,
         cols=len(names),
-        subplot_titles=[_tx("toy_title", name=n, value=f"{lesson.toy_accuracy[n]:.2f}") for n in names],
+        subplot_titles=[_tx(text, "toy_title", name=n, value=f"{lesson.toy_accuracy[n]:.2f}") for n in names],
         horizontal_spacing=0.04,
         shared_yaxes=True,
     )
@@ -520,10 +537,10 @@ def decision_regions_figure(lesson) -> go.Figure:
                 row=1,
                 col=col,
             )
-        fig.update_xaxes(title_text=_tx("one_number", modality=a), row=1, col=col)
-    fig.update_yaxes(title_text=_tx("one_number", modality=b), row=1, col=1)
+        fig.update_xaxes(title_text=_tx(text, "one_number", modality=a), row=1, col=col)
+    fig.update_yaxes(title_text=_tx(text, "one_number", modality=b), row=1, col=1)
     fig.update_layout(
-        height=420, legend_title=_tx("class"), **{**_LAYOUT, "margin": {"l": 10, "r": 10, "t": 60, "b": 10}}
+        height=420, legend_title=_tx(text, "class"), **{**_LAYOUT, "margin": {"l": 10, "r": 10, "t": 60, "b": 10}}
     )
     return fig
 

@@ -5,7 +5,7 @@ import streamlit as st
 
 from mmdemo.features import mel_spectrogram_db
 from mmdemo.features.audio import HOP
-from mmdemo.ui.i18n import catalogue, say, t
+from mmdemo.ui.i18n import catalogue, figure_text, say, t
 from mmdemo.ui.page import guard, pairing_note, setup_page
 from mmdemo.viz import image_grid_figure, spectrogram_figure, waveform_figure
 
@@ -64,8 +64,10 @@ with guard():
                 st.audio(y, sample_rate=ds.sample_rate)
                 st.caption(t("explorer.duration", seconds=len(y) / ds.sample_rate, rate=ds.sample_rate))
                 a, b = st.columns(2)
-                a.plotly_chart(waveform_figure(y, ds.sample_rate), key="explore_wave")
+                a.plotly_chart(waveform_figure(y, ds.sample_rate, text=figure_text()), key="explore_wave")
                 b.plotly_chart(
-                    spectrogram_figure(mel_spectrogram_db(y=y, sr=ds.sample_rate), ds.sample_rate, HOP),
+                    spectrogram_figure(
+                        mel_spectrogram_db(y=y, sr=ds.sample_rate), ds.sample_rate, HOP, text=figure_text()
+                    ),
                     key="explore_spec",
                 )

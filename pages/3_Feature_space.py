@@ -7,7 +7,7 @@ from mmdemo.fusion import present_rows
 from mmdemo.model import featurize_dataset
 from mmdemo.projection import PROJECTIONS, fused_view, project
 from mmdemo.ui.data import feature_cache
-from mmdemo.ui.i18n import t, table
+from mmdemo.ui.i18n import figure_text, t, table
 from mmdemo.ui.page import guard, setup_page
 from mmdemo.viz import embedding_figure
 
@@ -57,6 +57,7 @@ with guard():
         ds.class_names,
         hover=hover,
         title=t("space.figure_title", view=view_label(view), method=method.upper(), dims=dims, n=len(rows)),
+        text=figure_text(),
     )
     st.plotly_chart(fig, key="space_chart")
     st.caption(t("space.caption", n_features=X.shape[1], dims=dims))

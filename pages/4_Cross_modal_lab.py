@@ -16,7 +16,7 @@ from mmdemo.ui.crossmodal import (
     show_transfer,
 )
 from mmdemo.ui.data import feature_cache
-from mmdemo.ui.i18n import t, table
+from mmdemo.ui.i18n import figure_text, t, table
 from mmdemo.ui.inputs import audio_input, image_input, text_input
 from mmdemo.ui.page import guard, pairing_note, setup_page
 from mmdemo.viz import MODALITY_GLYPHS, correlation_figure, shared_space_figure
@@ -65,6 +65,7 @@ with guard():
             ds.class_names,
             (query, target),
             lines=lines,
+            text=figure_text(),
             hover=hover,
             title=t(
                 "crossmodal.space_title",
@@ -77,7 +78,7 @@ with guard():
             ),
         )
         st.plotly_chart(fig, key="xm_space_chart")
-        st.plotly_chart(correlation_figure(result.correlations), key="xm_corr_chart")
+        st.plotly_chart(correlation_figure(result.correlations, text=figure_text()), key="xm_corr_chart")
         st.caption(
             t(
                 "crossmodal.held_out_correlations",

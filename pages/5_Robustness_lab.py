@@ -6,22 +6,22 @@ from mmdemo.classifiers import CLASSIFIERS
 from mmdemo.experiments.interactions import TOY_MODELS, fusion_widths
 from mmdemo.experiments.robustness import DEFAULT_FUSIONS, WHERE, RobustnessLab, corruption_spec
 from mmdemo.fusion import FUSIONS
-from mmdemo.ui.i18n import listing, modality_list, t, table
+from mmdemo.ui.i18n import figure_text, listing, modality_list, t, table
 from mmdemo.ui.page import guard, setup_page
 from mmdemo.ui.robustness import (
     corruption_controls,
     curves,
     curves_title,
     lesson,
-    method_name,
     modality_name,
     robustness_lab,
+    show_now,
     show_preview,
     show_table,
 )
 from mmdemo.ui.share import levels_param, share
 from mmdemo.ui.widgets import show_comparison, unless_set
-from mmdemo.viz import comparison_figure, decision_regions_figure, outer_product_figure, robustness_figure
+from mmdemo.viz import decision_regions_figure, outer_product_figure, robustness_figure
 
 ds = setup_page(t("robustness.title"), "🛡️", intro=t("robustness.intro"))
 if ds is None:
@@ -68,18 +68,10 @@ def corruption_tab() -> RobustnessLab | None:
     st.subheader(t("robustness.step_corrupt"))
     kinds, levels = corruption_controls(lab.modalities)
     share(test_corrupt=levels_param(levels, kinds))
-    show_preview(lab, kinds, levels)
-    spec = {k: v for m in lab.modalities for k, v in corruption_spec([m], levels[m], kinds).items()}
+    spec = corruption_spec(lab.modalities, levels, kinds)
+    show_preview(lab, spec, levels)
     with st.spinner(t("robustness.scoring")):
-        now, clean = lab.score(spec), lab.score({})
-    rows = [{"name": f"{m} alone", "accuracy": now[f"{m} alone"], "kind": "single"} for m in lab.modalities]
-    rows += [{"name": f, "accuracy": now[f], "kind": "fusion"} for f in lab.fusions]
-    left, right = st.columns([3, 2])
-    shown = [r | {"name": method_name(r["name"], lab.modalities)} for r in rows]
-    left.plotly_chart(comparison_figure(shown, title=t("robustness.now_title")), key="robust_now_chart")
-    show_table(
-        right, [{"method": r["name"], "clean": clean[r["name"]], "now": r["accuracy"]} for r in rows], lab.modalities
-    )
+        show_now(lab, spec)
 
     st.subheader(t("robustness.step_curves"))
     d, e = st.columns(2)
@@ -93,8 +85,11 @@ def corruption_tab() -> RobustnessLab | None:
     with st.spinner(t("robustness.scoring_levels")):
         result = curves(lab, corrupted, kinds, where)
     marker = levels[corrupted] if corrupted != "all" else None
-    st.plotly_chart(robustness_figure(result, marker=marker, title=curves_title(result)), key="robust_curves_chart")
-    show_table(st, result.summary(), lab.modalities)
+    st.plotly_chart(
+        robustness_figure(result, marker=marker, title=curves_title(result), text=figure_text()),
+        key="robust_curves_chart",
+    )
+    show_table(st, result.summary())
     best = max(result.fused, key=lambda f: result.auc()[f])
     st.caption(
         t(
@@ -131,7 +126,7 @@ with xor_tab, guard():
         + "\n\n"
         + t("xor.regions_outro")
     )
-    st.plotly_chart(decision_regions_figure(xor), key="xor_regions")
+    st.plotly_chart(decision_regions_figure(xor, text=figure_text()), key="xor_regions")
 
     st.subheader(t("xor.outer_header"))
     names = [f"{e['id'].split('#')[0]} → {e['label']}" for e in xor.examples]

@@ -4,7 +4,7 @@ import streamlit as st
 
 from mmdemo.fusion.missing import MISSING_STRATEGIES
 from mmdemo.ui.crossmodal import modality_list, modality_name
-from mmdemo.ui.i18n import say, t, table
+from mmdemo.ui.i18n import figure_text, say, t, table
 from mmdemo.ui.inputs import audio_input, image_input, text_input
 from mmdemo.ui.models import active_model, describe, usable_strategy
 from mmdemo.ui.page import guard, setup_page
@@ -45,7 +45,8 @@ with guard():
                 st.plotly_chart(image_grid_figure([value], [form], columns=1), key="try_seen_image")
             elif mod == "audio":
                 st.plotly_chart(
-                    waveform_figure(value, model.sample_rate_, title=t("try.trimmed")), key="try_seen_audio"
+                    waveform_figure(value, model.sample_rate_, title=t("try.trimmed"), text=figure_text()),
+                    key="try_seen_audio",
                 )
                 st.audio(value, sample_rate=model.sample_rate_)
             else:

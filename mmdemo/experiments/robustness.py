@@ -34,6 +34,7 @@ __all__ = [
     "LEVELS",
     "DEFAULT_FUSIONS",
     "WHERE",
+    "alone",
     "RobustnessCurves",
     "RobustnessLab",
     "corruption_spec",
@@ -73,17 +74,26 @@ def normalised_auc(levels: Sequence[float], accuracy: Sequence[float]) -> float:
 
 
 def corruption_spec(
-    modalities: Sequence[str], level: float, kinds: Mapping[str, str] | None = None
+    modalities: Sequence[str], level: float | Mapping[str, float], kinds: Mapping[str, str] | None = None
 ) -> dict[str, float]:
-    """The `corrupt_dataset` levels that corrupt each of ``modalities`` at ``level`` with its kind.
+    """The `corrupt_dataset` levels that corrupt each of ``modalities`` at ``level`` (one, or one per modality)
+    with its kind.
 
     Examples
     --------
     >>> corruption_spec(["image", "audio"], 0.5, {"image": "blur"})
     {'image:blur': 0.5, 'audio:noise': 0.5}
+    >>> corruption_spec(["image", "audio"], {"image": 0.2, "audio": 0.6})
+    {'image:mix': 0.2, 'audio:noise': 0.6}
     """
     kinds = kinds or {}
-    return {f"{m}:{kinds.get(m) or DEFAULT_KIND[m]}": float(level) for m in modalities}
+    levels = level if isinstance(level, Mapping) else dict.fromkeys(modalities, level)
+    return {f"{m}:{kinds.get(m) or DEFAULT_KIND[m]}": float(levels[m]) for m in modalities}
+
+
+def alone(modality: str) -> str:
+    """The name of a modality's own model in the lab's scores and curves ("image alone")."""
+    return f"{modality} alone"
 
 
 @dataclass
@@ -115,7 +125,11 @@ class RobustnessCurves:
     @property
     def curves(self) -> dict[str, list[float]]:
         """Every curve by name: fused methods first, then "<modality> alone"."""
-        return {**self.fused, **{f"{m} alone": a for m, a in self.single.items()}}
+        return {**self.fused, **{alone(m): a for m, a in self.single.items()}}
+
+    def lines(self) -> list[tuple[str, str | None, list[float]]]:
+        """``(name, modality, accuracies)`` per curve, as in `curves`; ``modality`` is None for a fusion method."""
+        return [(f, None, a) for f, a in self.fused.items()] + [(alone(m), m, a) for m, a in self.single.items()]
 
     def auc(self) -> dict[str, float]:
         """Normalised area under each curve (see `normalised_auc`), by name as in `curves`."""
@@ -125,8 +139,8 @@ class RobustnessCurves:
         """One row per curve: method, accuracy when clean, at the highest level, and the normalised AUC."""
         auc = self.auc()
         return [
-            {"method": name, "clean": acc[0], "worst level": acc[-1], "auc": auc[name]}
-            for name, acc in self.curves.items()
+            {"method": name, "modality": m, "clean": acc[0], "worst level": acc[-1], "auc": auc[name]}
+            for name, m, acc in self.lines()
         ]
 
     def to_dict(self) -> dict:
@@ -272,9 +286,19 @@ class RobustnessLab:
             first = self.models_[self.fusions[0]]
             for m in self.unimodal_:
                 a, b = self.blocks_[m]
-                out[f"{m} alone"] = self._accuracy(partial(first.modality_proba, m), X, have=present_rows(X[:, a:b]))
+                out[alone(m)] = self._accuracy(partial(first.modality_proba, m), X, have=present_rows(X[:, a:b]))
             self._scores[key] = {k: round(v, 4) for k, v in out.items()}
         return dict(self._scores[key])
+
+    def rows(self, corruption: Mapping[str, float]) -> list[dict]:
+        """One row per model, each modality alone first: ``name``, ``modality`` (None for a fusion method),
+        ``kind`` ("single" or "fusion"), ``accuracy`` under ``corruption`` and ``clean`` accuracy."""
+        now, clean = self.score(corruption), self.score({})
+        models = [(alone(m), m, "single") for m in self.modalities] + [(f, None, "fusion") for f in self.fusions]
+        return [
+            {"name": name, "modality": m, "kind": kind, "accuracy": now[name], "clean": clean[name]}
+            for name, m, kind in models
+        ]
 
     def curve(
         self,
@@ -301,7 +325,7 @@ class RobustnessLab:
             where=where,
             levels=[float(v) for v in levels],
             fused={f: [r[f] for r in rows] for f in self.fusions},
-            single={m: [r[f"{m} alone"] for r in rows] for m in self.unimodal_},
+            single={m: [r[alone(m)] for r in rows] for m in self.unimodal_},
             classifier=self.classifier,
             seed=self.seed,
             test_size=self.test_size,

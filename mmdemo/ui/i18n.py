@@ -37,6 +37,7 @@ __all__ = [
     "t",
     "say",
     "table",
+    "figure_text",
     "listing",
     "modality_name",
     "modality_list",
@@ -131,6 +132,11 @@ def say(message: str) -> str:
         strings = {k.removeprefix(prefix): v for k, v in catalogue(language()).items() if k.startswith(prefix)}
         return message.translate(strings, sep=t("common.list_separator"))
     return str(message)
+
+
+def figure_text() -> dict[str, str]:
+    """The figures' fixed texts in the session's language: the ``text=`` of every `mmdemo.viz` figure."""
+    return table("viz")
 
 
 def modality_name(modality: str) -> str:

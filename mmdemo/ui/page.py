@@ -15,9 +15,8 @@ from mmdemo.datasets import MultimodalDataset
 from mmdemo.errors import MMDemoError
 from mmdemo.ui import state
 from mmdemo.ui.data import USER_DATASET, current_dataset, dataset_options
-from mmdemo.ui.i18n import language_picker, modality_list, say, t, table
+from mmdemo.ui.i18n import language_picker, modality_list, say, t
 from mmdemo.ui.share import apply_link, link_notice
-from mmdemo.viz import use_text
 
 __all__ = ["PAGES", "setup_page", "guard", "pairing_note", "warm_up"]
 
@@ -49,7 +48,6 @@ def setup_page(title: str, icon: str, *, intro: str = "", pick_dataset: bool = T
         st.caption(intro)
     _navigation()
     language_picker()
-    use_text(table("viz"))  # the figures of this run speak the session's language
     notice = link_notice()
     if notice:
         st.warning(notice, icon="🔗")

@@ -13,21 +13,21 @@ from mmdemo.experiments.interactions import InteractionLesson, interaction_lesso
 from mmdemo.experiments.robustness import (
     RobustnessCurves,
     RobustnessLab,
-    corruption_spec,
     curve_levels,
     robustness_curves,
 )
 from mmdemo.ui.data import bundled_dataset, feature_cache
-from mmdemo.ui.i18n import listing, modality_name, t, table
+from mmdemo.ui.i18n import figure_text, listing, modality_name, t, table
 from mmdemo.ui.memo import remembered
 from mmdemo.ui.widgets import unless_set
-from mmdemo.viz import image_grid_figure
+from mmdemo.viz import comparison_figure, image_grid_figure
 
 __all__ = [
     "robustness_lab",
     "curves",
     "corruption_controls",
     "show_preview",
+    "show_now",
     "lesson",
     "modality_name",
     "method_name",
@@ -39,21 +39,41 @@ __all__ = [
 _COLUMNS = {"method": "method", "clean": "clean", "now": "now", "worst level": "worst_level", "auc": "auc"}
 
 
-def method_name(name: str, modalities: Sequence[str]) -> str:
-    """A row of the lab in the session's language: "image alone" is translated, a fusion method stays its name."""
-    m = name.removesuffix(" alone")
-    return t("robustness.alone", modality=modality_name(m)) if m in modalities and name != m else name
+def method_name(name: str, modality: str | None) -> str:
+    """A model of the lab in the session's language: a modality's own model is translated, a fusion method stays its name."""
+    return name if modality is None else t("robustness.alone", modality=modality_name(modality))
 
 
-def show_table(where, rows: Sequence[dict], modalities: Sequence[str]) -> None:
-    """A table of the lab in ``where`` (a column, or ``st``): one row per method, accuracies to three decimals."""
+def show_table(where, rows: Sequence[dict]) -> None:
+    """A table of the lab in ``where`` (a column, or ``st``): one row per method, accuracies to three decimals.
+
+    ``rows`` have ``method`` and ``modality`` (which names the method) and columns of `_COLUMNS`.
+    """
     names = {c: t(f"robustness.col.{k}") for c, k in _COLUMNS.items()}
-    shown = [{names[c]: method_name(v, modalities) if c == "method" else v for c, v in r.items()} for r in rows]
+    shown = [
+        {names[c]: method_name(v, r["modality"]) if c == "method" else v for c, v in r.items() if c != "modality"}
+        for r in rows
+    ]
+    numbers = [c for c in rows[0] if c not in ("method", "modality")]
     where.dataframe(
         shown,
         hide_index=True,
-        column_config={names[c]: st.column_config.NumberColumn(format="%.3f") for c in rows[0] if c != "method"},
+        column_config={names[c]: st.column_config.NumberColumn(format="%.3f") for c in numbers},
     )
+
+
+def show_now(lab: RobustnessLab, spec: dict[str, float]) -> None:
+    """Every model under ``spec`` beside its clean accuracy: a bar chart and a table."""
+    rows = lab.rows(spec)
+    left, right = st.columns([3, 2])
+    shown = [r | {"name": method_name(r["name"], r["modality"])} for r in rows]
+    left.plotly_chart(
+        comparison_figure(shown, title=t("robustness.now_title"), text=figure_text()), key="robust_now_chart"
+    )
+    table_rows = [
+        {"method": r["name"], "modality": r["modality"], "clean": r["clean"], "now": r["accuracy"]} for r in rows
+    ]
+    show_table(right, table_rows)
 
 
 def _kind_name(kind: str) -> str:
@@ -145,9 +165,8 @@ def corruption_controls(modalities: Sequence[str]) -> tuple[dict[str, str], dict
     return kinds, levels
 
 
-def show_preview(lab: RobustnessLab, kinds: dict[str, str], levels: dict[str, float], *, n: int = 6) -> None:
-    """What the models see at these settings: held-out samples of each modality after corruption."""
-    spec = {k: v for m in levels for k, v in corruption_spec([m], levels[m], kinds).items()}
+def show_preview(lab: RobustnessLab, spec: dict[str, float], levels: dict[str, float], *, n: int = 6) -> None:
+    """What the models see under ``spec``: held-out samples of each modality after corruption at ``levels``."""
     ds = lab.corrupted_test(spec)
     rows = np.arange(min(n, ds.n_samples))
     for col, m in zip(st.columns(len(lab.modalities)), lab.modalities):

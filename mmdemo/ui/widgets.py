@@ -12,7 +12,7 @@ from mmdemo.datasets import MultimodalDataset
 from mmdemo.experiments.evaluate import Result
 from mmdemo.features import DEFAULT_FEATURES, FEATURE_KINDS
 from mmdemo.fusion import FUSIONS
-from mmdemo.ui.i18n import modality_list, modality_name, t, table
+from mmdemo.ui.i18n import figure_text, modality_list, modality_name, t, table
 from mmdemo.viz import comparison_figure, confusion_matrix_figure
 
 __all__ = [
@@ -129,9 +129,11 @@ def show_result(result: Result, *, key: str) -> None:
             fit_seconds=result.fit_seconds,
         )
     )
-    st.plotly_chart(confusion_matrix_figure(result.confusion_matrix, result.class_names), key=f"{key}_confusion")
+    st.plotly_chart(
+        confusion_matrix_figure(result.confusion_matrix, result.class_names, text=figure_text()), key=f"{key}_confusion"
+    )
 
 
 def show_comparison(results: Sequence[Result], *, key: str) -> None:
     """The bar chart of single modalities vs fusion methods, on one split."""
-    st.plotly_chart(comparison_figure(comparison_rows(results)), key=f"{key}_comparison")
+    st.plotly_chart(comparison_figure(comparison_rows(results), text=figure_text()), key=f"{key}_comparison")

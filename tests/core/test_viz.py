@@ -150,3 +150,11 @@ def test_project_errors(kwargs, match):
     rows = kwargs.pop("rows", 20)
     with pytest.raises(ParameterError, match=match):
         project(np.random.default_rng(0).normal(size=(rows, 5)), **kwargs)
+
+
+def test_figures_take_their_labels_as_arguments_and_stay_english_without():
+    zh = {"predicted": "预测", "true": "真实"}
+    said = confusion_matrix_figure([[1, 0], [0, 1]], ["a", "b"], text=zh)
+    assert (said.layout.xaxis.title.text, said.layout.yaxis.title.text) == ("预测", "真实")
+    plain = confusion_matrix_figure([[1, 0], [0, 1]], ["a", "b"])  # nothing set by the call before lingers
+    assert (plain.layout.xaxis.title.text, plain.layout.yaxis.title.text) == ("predicted", "true")
