@@ -16,7 +16,7 @@ from mmdemo.ui.crossmodal import (
     show_transfer,
 )
 from mmdemo.ui.data import feature_cache
-from mmdemo.ui.i18n import figure_text, t, table
+from mmdemo.ui.i18n import described, figure_text, t
 from mmdemo.ui.inputs import audio_input, image_input, text_input
 from mmdemo.ui.page import guard, pairing_note, setup_page
 from mmdemo.viz import MODALITY_GLYPHS, correlation_figure, shared_space_figure
@@ -32,8 +32,7 @@ with guard():
     # Option labels are built here, in the session's language, not inside format_func: Streamlit may call
     # format_func outside this run (AppTest does), where the session's language is not known.
     names = {m: modality_name(m) for m in ds.modalities}
-    described = table("names.space")
-    spaces = {k: t("crossmodal.option", name=k, description=described.get(k, v)) for k, v in SHARED_SPACES.items()}
+    spaces = {k: t("crossmodal.option", name=k, description=v) for k, v in described(SHARED_SPACES).items()}
     a, b, c, d = st.columns(4)
     query = a.selectbox(t("crossmodal.query_modality"), ds.modalities, format_func=names.get, key="xm_query")
     targets = [m for m in ds.modalities if m != query]
@@ -116,13 +115,12 @@ with guard():
     with transfer_tab:
         show_transfer(result)
     with missing_tab:
-        strategies = table("names.strategy")
         st.markdown(
             t(
                 "crossmodal.missing_intro",
                 strategies=t("crossmodal.strategy_sep").join(
-                    t("crossmodal.strategy_item", name=k, description=strategies.get(k, v))
-                    for k, v in MISSING_STRATEGIES.items()
+                    t("crossmodal.strategy_item", name=k, description=v)
+                    for k, v in described(MISSING_STRATEGIES).items()
                 ),
             )
         )

@@ -3,10 +3,10 @@
 import streamlit as st
 
 from mmdemo.classifiers import CLASSIFIERS
-from mmdemo.experiments.interactions import TOY_MODELS, fusion_widths
+from mmdemo.experiments.interactions import TOY_MODELS
 from mmdemo.experiments.robustness import DEFAULT_FUSIONS, WHERE, RobustnessLab, corruption_spec
 from mmdemo.fusion import FUSIONS
-from mmdemo.ui.i18n import figure_text, listing, modality_list, t, table
+from mmdemo.ui.i18n import described, figure_text, modality_list, t
 from mmdemo.ui.page import guard, setup_page
 from mmdemo.ui.robustness import (
     corruption_controls,
@@ -17,6 +17,7 @@ from mmdemo.ui.robustness import (
     robustness_lab,
     show_now,
     show_preview,
+    show_rank_and_widths,
     show_table,
 )
 from mmdemo.ui.share import levels_param, share
@@ -47,9 +48,8 @@ def corruption_tab() -> RobustnessLab | None:
         help=t("robustness.fusions_help"),
     )
     # option labels are made now, in this run's language: widgets may call format_func outside the run
-    described = table("names.classifier")
     classifiers = {
-        k: t("robustness.classifier_option", name=k, description=described.get(k, CLASSIFIERS[k])) for k in CLASSIFIERS
+        k: t("robustness.classifier_option", name=k, description=line) for k, line in described(CLASSIFIERS).items()
     }
     classifier = b.selectbox(
         t("robustness.classifier"),
@@ -79,7 +79,7 @@ def corruption_tab() -> RobustnessLab | None:
     corrupted = d.radio(
         t("robustness.corrupt"), list(targets), horizontal=True, format_func=targets.__getitem__, key="robust_curve_for"
     )
-    where_names = {w: table("names.where").get(w, text) for w, text in WHERE.items()}
+    where_names = described(WHERE)
     where = e.radio(t("robustness.corrupt_at"), list(WHERE), format_func=where_names.__getitem__, key="robust_where")
     share(curve=corrupted, where=where)
     with st.spinner(t("robustness.scoring_levels")):
@@ -118,11 +118,10 @@ with xor_tab, guard():
     st.caption(t("xor.caption", n_train=first.n_train, n_test=first.n_test, seed=xor.seed))
 
     st.subheader(t("xor.regions_header"))
-    toy = table("names.toy")
     st.markdown(
         t("xor.regions_intro")
         + "\n"
-        + "\n".join(t("xor.toy_item", name=k, description=toy.get(k, v)) for k, v in TOY_MODELS.items())
+        + "\n".join(t("xor.toy_item", name=k, description=v) for k, v in described(TOY_MODELS).items())
         + "\n\n"
         + t("xor.regions_outro")
     )
@@ -139,38 +138,5 @@ with xor_tab, guard():
         key="xor_outer",
     )
     g.plotly_chart(outer_product_figure(xor.weights, xor.modalities, title=t("xor.weights_title")), key="xor_weights")
-    sv = xor.singular_values
-    rows_, cols_ = xor.weights.shape
-    st.markdown(
-        t(
-            "xor.rank_text",
-            k=rows_ - 1,
-            rows=rows_,
-            cols=cols_,
-            cells=xor.weights.size,
-            sv0=sv[0],
-            sv1=sv[1],
-            sv2=sv[2],
-        )
-    )
-    st.markdown(t("xor.widths_intro"))
-    widths = {"xor-shapes": xor.feature_dims}
-    if ds.name != "xor-shapes" and lab is not None:
-        widths[ds.name] = {m: b - a for m, (a, b) in lab.blocks_.items()}
-    width_col = table("xor.col")
-    for name, dims in widths.items():
-        listed = listing(t("xor.width_item", modality=modality_name(m), d=d) for m, d in dims.items())
-        st.caption(t("xor.widths_caption", dataset=name, dims=listed))
-        rows = fusion_widths(dims, n_components=rows_ - 1)
-        st.dataframe(
-            [
-                {
-                    width_col["method"]: t(f"xor.width_method.{key}", n=rows_ - 1),
-                    width_col["formula"]: t("xor.fixed") if key == "sketch" else r["formula"],
-                    width_col["width"]: r["width"],
-                }
-                for key, r in zip(("early", "raw", "pca", "sketch"), rows)
-            ],
-            hide_index=True,
-            column_config={width_col["width"]: st.column_config.NumberColumn(format="%d")},
-        )
+    others = {ds.name: lab.feature_dims} if ds.name != "xor-shapes" and lab is not None else {}
+    show_rank_and_widths(xor, others)

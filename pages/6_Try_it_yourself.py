@@ -4,7 +4,7 @@ import streamlit as st
 
 from mmdemo.fusion.missing import MISSING_STRATEGIES
 from mmdemo.ui.crossmodal import modality_list, modality_name
-from mmdemo.ui.i18n import figure_text, say, t, table
+from mmdemo.ui.i18n import described, figure_text, say, t
 from mmdemo.ui.inputs import audio_input, image_input, text_input
 from mmdemo.ui.models import active_model, describe, usable_strategy
 from mmdemo.ui.page import guard, setup_page
@@ -56,9 +56,8 @@ with guard():
     missing = "fusion default"
     if len(given) < len(uses):
         # labels built in this run: format_func may be called outside it, where the language is unknown
-        described = table("names.strategy")
         strategies = {
-            k: t("crossmodal.option", name=k, description=described.get(k, v)) for k, v in MISSING_STRATEGIES.items()
+            k: t("crossmodal.option", name=k, description=v) for k, v in described(MISSING_STRATEGIES).items()
         }
         missing = st.selectbox(
             t("try.missing_label"), list(MISSING_STRATEGIES), format_func=strategies.get, key="try_missing"

@@ -4,7 +4,6 @@ import streamlit as st
 
 from mmdemo.datasets import export_zip, load_zip
 from mmdemo.datasets.builder import add_class, add_files, add_sample, empty_dataset, remove_sample
-from mmdemo.features import prepare_audio
 from mmdemo.ui import state
 from mmdemo.ui.data import USER_DATASET, set_user_dataset
 from mmdemo.ui.i18n import listing, say, t
@@ -90,8 +89,7 @@ with guard():
         with cols[2]:
             text = text_input(f"own_text_{nonce}", placeholder=t("own.text_placeholder"))
         if st.button(t("own.add_one"), key="own_add_one", type="primary"):
-            clip = prepare_audio(audio[0], sr=audio[1], target_sr=ds.sample_rate) if audio is not None else None
-            set_user_dataset(add_sample(ds, target, image=image, audio=clip, text=text))
+            set_user_dataset(add_sample(ds, target, image=image, audio=audio, text=text))
             state.put("own_added", t("own.added_one", target=target))
             _clear_inputs()
             st.rerun()

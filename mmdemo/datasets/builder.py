@@ -14,7 +14,7 @@ import numpy as np
 from mmdemo.datasets.base import MODALITIES, MultimodalDataset
 from mmdemo.datasets.layout import build_dataset, plan_layout
 from mmdemo.errors import DatasetError, Message, modality_word
-from mmdemo.features.audio import SAMPLE_RATE
+from mmdemo.features.audio import SAMPLE_RATE, prepare_audio
 
 __all__ = ["MAX_CLASSES", "MAX_SAMPLES", "empty_dataset", "add_class", "add_sample", "remove_sample"]
 
@@ -80,15 +80,22 @@ def add_sample(
 ) -> MultimodalDataset:
     """A copy with one more sample of ``class_name`` (created if new); give at least one modality.
 
-    Values must already be raw samples (see `mmdemo.io` to decode files and
-    `mmdemo.features.prepare_audio` to bring audio to the dataset's rate).
+    Values are raw samples (see `mmdemo.io` to decode files); audio may be a
+    ``(samples, rate)`` recording at any rate, brought to the dataset's rate,
+    mixed down and trimmed (`mmdemo.features.prepare_audio`).
 
     Examples
     --------
     >>> ds = add_sample(empty_dataset(), "cat", text="meow")
     >>> ds.n_samples, ds.modalities
     (1, ['text'])
+    >>> beep = (np.sin(np.arange(8000) / 3.0), 8000)
+    >>> len(add_sample(ds, "cat", audio=beep).value("audio", 1)) == ds.sample_rate  # one second at the dataset's rate
+    True
     """
+    if isinstance(values.get("audio"), tuple):
+        y, rate = values["audio"]
+        values["audio"] = prepare_audio(np.asarray(y), sr=int(rate), target_sr=dataset.sample_rate)
     for m in values:
         MODALITIES.check(m, error=DatasetError)
     if all(v is None for v in values.values()):

@@ -85,6 +85,12 @@ class InteractionLesson:
     weights: np.ndarray
     singular_values: np.ndarray
     feature_dims: dict[str, int]
+
+    @property
+    def n_components(self) -> int:
+        """PCA components per modality in ⊗ (the weight matrix is their [z;1] outer product)."""
+        return self.weights.shape[0] - 1
+
     seed: int
     test_size: float
 

@@ -290,6 +290,11 @@ class RobustnessLab:
             self._scores[key] = {k: round(v, 4) for k, v in out.items()}
         return dict(self._scores[key])
 
+    @property
+    def feature_dims(self) -> dict[str, int]:
+        """Feature width of each modality."""
+        return {m: b - a for m, (a, b) in self.blocks_.items()}
+
     def rows(self, corruption: Mapping[str, float]) -> list[dict]:
         """One row per model, each modality alone first: ``name``, ``modality`` (None for a fusion method),
         ``kind`` ("single" or "fusion"), ``accuracy`` under ``corruption`` and ``clean`` accuracy."""

@@ -26,7 +26,7 @@ import mmdemo.fusion.missing  # noqa: F401
 import mmdemo.parallel  # noqa: F401
 import mmdemo.projection  # noqa: F401
 from mmdemo.errors import Message
-from mmdemo.registry import REGISTRIES
+from mmdemo.registry import REGISTRIES, Registry
 from mmdemo.viz import TEXT
 
 __all__ = [
@@ -37,6 +37,7 @@ __all__ = [
     "t",
     "say",
     "table",
+    "described",
     "figure_text",
     "listing",
     "modality_name",
@@ -132,6 +133,12 @@ def say(message: str) -> str:
         strings = {k.removeprefix(prefix): v for k, v in catalogue(language()).items() if k.startswith(prefix)}
         return message.translate(strings, sep=t("common.list_separator"))
     return str(message)
+
+
+def described(choices: Registry) -> dict[str, str]:
+    """Each choice of a registry -> its description in the session's language (English where it lacks one)."""
+    said = table(choices.table)
+    return {name: said.get(name, line) for name, line in choices.items()}
 
 
 def figure_text() -> dict[str, str]:

@@ -9,7 +9,7 @@ import streamlit as st
 
 from mmdemo.corrupt import CORRUPTIONS, DEFAULT_KIND
 from mmdemo.datasets import MultimodalDataset
-from mmdemo.experiments.interactions import InteractionLesson, interaction_lesson
+from mmdemo.experiments.interactions import InteractionLesson, fusion_widths, interaction_lesson
 from mmdemo.experiments.robustness import (
     RobustnessCurves,
     RobustnessLab,
@@ -17,7 +17,7 @@ from mmdemo.experiments.robustness import (
     robustness_curves,
 )
 from mmdemo.ui.data import bundled_dataset, feature_cache
-from mmdemo.ui.i18n import figure_text, listing, modality_name, t, table
+from mmdemo.ui.i18n import described, figure_text, listing, modality_name, t, table
 from mmdemo.ui.memo import remembered
 from mmdemo.ui.widgets import unless_set
 from mmdemo.viz import comparison_figure, image_grid_figure
@@ -28,6 +28,7 @@ __all__ = [
     "corruption_controls",
     "show_preview",
     "show_now",
+    "show_rank_and_widths",
     "lesson",
     "modality_name",
     "method_name",
@@ -141,12 +142,9 @@ def corruption_controls(modalities: Sequence[str]) -> tuple[dict[str, str], dict
     kinds, levels = {}, {}
     for col, m in zip(st.columns(len(modalities)), modalities):
         options = list(CORRUPTIONS[m])
-        described = table(f"names.corruption.{m}")
+        lines = described(CORRUPTIONS[m])
         # labels made now, in this run's language: widgets may call format_func outside the run
-        labels = {
-            k: t("robustness.kind_option", kind=_kind_name(k), description=described.get(k, CORRUPTIONS[m][k]))
-            for k in options
-        }
+        labels = {k: t("robustness.kind_option", kind=_kind_name(k), description=lines[k]) for k in options}
         kinds[m] = col.selectbox(
             t("robustness.kind_label", modality=modality_name(m)),
             options,
@@ -196,6 +194,32 @@ def show_preview(lab: RobustnessLab, spec: dict[str, float], levels: dict[str, f
             col.audio(np.asarray(clip, dtype=np.float32), sample_rate=ds.sample_rate)
         else:
             col.markdown("\n".join(t("robustness.text_sample", value=v, name=c) for v, c in present[:4]))
+
+
+def show_rank_and_widths(xor: InteractionLesson, others: dict[str, dict[str, int]]) -> None:
+    """Why ⊗'s weights are nearly rank one, and how wide each fused vector is on xor-shapes and ``others``
+    (dataset name -> feature width per modality)."""
+    sv, (rows, cols) = xor.singular_values, xor.weights.shape
+    k = xor.n_components
+    st.markdown(t("xor.rank_text", k=k, rows=rows, cols=cols, cells=xor.weights.size, sv0=sv[0], sv1=sv[1], sv2=sv[2]))
+    st.markdown(t("xor.widths_intro"))
+    col = table("xor.col")
+    for name, dims in {"xor-shapes": xor.feature_dims, **others}.items():
+        listed = listing(t("xor.width_item", modality=modality_name(m), d=d) for m, d in dims.items())
+        st.caption(t("xor.widths_caption", dataset=name, dims=listed))
+        widths = fusion_widths(dims, n_components=k)
+        st.dataframe(
+            [
+                {
+                    col["method"]: t(f"xor.width_method.{key}", n=k),
+                    col["formula"]: t("xor.fixed") if key == "sketch" else r["formula"],
+                    col["width"]: r["width"],
+                }
+                for key, r in zip(("early", "raw", "pca", "sketch"), widths)
+            ],
+            hide_index=True,
+            column_config={col["width"]: st.column_config.NumberColumn(format="%d")},
+        )
 
 
 def lesson(seed: int) -> InteractionLesson:

@@ -12,7 +12,7 @@ from mmdemo.datasets import MultimodalDataset
 from mmdemo.experiments.evaluate import Result
 from mmdemo.features import DEFAULT_FEATURES, FEATURE_KINDS
 from mmdemo.fusion import FUSIONS
-from mmdemo.ui.i18n import figure_text, modality_list, modality_name, t, table
+from mmdemo.ui.i18n import described, figure_text, modality_list, modality_name, t, table
 from mmdemo.viz import comparison_figure, confusion_matrix_figure
 
 __all__ = [
@@ -62,11 +62,11 @@ def model_settings(ds: MultimodalDataset, *, prefix: str = "train") -> ModelSett
             key=f"{prefix}_feat_{m}",
         )
     a, b = st.columns(2)
-    fusions, classifiers = table("names.fusion"), table("names.classifier")
+    fusions, classifiers = described(FUSIONS), described(CLASSIFIERS)
     fusion = a.selectbox(
         t("widgets.fusion"),
         list(FUSIONS),
-        format_func=lambda k: fusions.get(k, FUSIONS[k]),
+        format_func=fusions.__getitem__,
         key=f"{prefix}_fusion",
         disabled=len(mods) < 2,
         help=t("widgets.fusion_help"),
@@ -74,7 +74,7 @@ def model_settings(ds: MultimodalDataset, *, prefix: str = "train") -> ModelSett
     classifier = b.selectbox(
         t("widgets.classifier"),
         list(CLASSIFIERS),
-        format_func=lambda k: t("widgets.classifier_option", name=k, description=classifiers.get(k, CLASSIFIERS[k])),
+        format_func=lambda k: t("widgets.classifier_option", name=k, description=classifiers[k]),
         key=f"{prefix}_classifier",
     )
     c, d = st.columns(2)
