@@ -6,15 +6,15 @@ from mmdemo.datasets import BUNDLED
 from mmdemo.ui.i18n import t, table
 from mmdemo.ui.page import PAGES, setup_page
 
-setup_page(t("home.title"), "🎛️", intro=t("home.intro"), pick_dataset=False)
+setup_page("home", pick_dataset=False)
 
 
 left, right = st.columns([3, 2], gap="large")
 with left:
     st.markdown(t("home.body"))
     st.subheader(t("home.start"))
-    for page, key, icon in PAGES[1:]:
-        st.page_link(page, label=t(f"home.link.{key}"), icon=icon)
+    for key, page in list(PAGES.items())[1:]:
+        st.page_link(page.script, label=t(f"home.link.{key}"), icon=page.icon)
 
 with right:
     st.subheader(t("home.datasets"))

@@ -9,7 +9,7 @@ from mmdemo.ui.i18n import catalogue, figure_text, say, t
 from mmdemo.ui.page import guard, pairing_note, setup_page
 from mmdemo.viz import image_grid_figure, spectrogram_figure, waveform_figure
 
-ds = setup_page(t("explorer.title"), "🔎", intro=t("explorer.intro"))
+ds = setup_page("explorer")
 if ds is None:
     st.stop()
 

@@ -10,7 +10,7 @@ from mmdemo.ui.page import guard, setup_page
 from mmdemo.ui.share import share_settings
 from mmdemo.ui.widgets import model_settings, show_comparison, show_result
 
-ds = setup_page(t("train.title"), "🏋️", intro=t("train.intro"))
+ds = setup_page("train")
 if ds is None:
     st.stop()
 

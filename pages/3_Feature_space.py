@@ -9,7 +9,7 @@ from mmdemo.ui.i18n import described, figure_text, t
 from mmdemo.ui.page import guard, setup_page
 from mmdemo.viz import embedding_figure
 
-ds = setup_page(t("space.title"), "🗺️", intro=t("space.intro"))
+ds = setup_page("space")
 if ds is None:
     st.stop()
 

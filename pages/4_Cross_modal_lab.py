@@ -21,7 +21,7 @@ from mmdemo.ui.inputs import audio_input, image_input, text_input
 from mmdemo.ui.page import guard, pairing_note, setup_page
 from mmdemo.viz import MODALITY_GLYPHS, correlation_figure, shared_space_figure
 
-ds = setup_page(t("crossmodal.title"), "🔗", intro=t("crossmodal.intro"))
+ds = setup_page("crossmodal")
 if ds is None:
     st.stop()
 

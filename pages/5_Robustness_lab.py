@@ -24,7 +24,7 @@ from mmdemo.ui.share import levels_param, share
 from mmdemo.ui.widgets import show_comparison, unless_set
 from mmdemo.viz import decision_regions_figure, outer_product_figure, robustness_figure
 
-ds = setup_page(t("robustness.title"), "🛡️", intro=t("robustness.intro"))
+ds = setup_page("robustness")
 if ds is None:
     st.stop()
 

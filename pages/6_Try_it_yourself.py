@@ -10,7 +10,7 @@ from mmdemo.ui.models import active_model, describe, usable_strategy
 from mmdemo.ui.page import guard, setup_page
 from mmdemo.viz import image_grid_figure, probability_figure, waveform_figure
 
-setup_page(t("try.title"), "✍️", intro=t("try.intro"), pick_dataset=False)
+setup_page("try", pick_dataset=False)
 
 with guard():
     result, model, origin = active_model()

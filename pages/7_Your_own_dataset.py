@@ -12,7 +12,7 @@ from mmdemo.ui.models import import_model, train_model
 from mmdemo.ui.page import guard, setup_page
 from mmdemo.ui.widgets import modality_name, model_settings, show_result
 
-setup_page(t("own.title"), "🧺", intro=t("own.intro"), pick_dataset=False)
+setup_page("own", pick_dataset=False)
 nonce = state.get("own_nonce")  # bumping it clears the inputs after an add
 
 

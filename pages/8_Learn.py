@@ -17,7 +17,7 @@ from mmdemo.ui.learn import (
 )
 from mmdemo.ui.page import guard, setup_page
 
-setup_page(t("learn.title"), "🎓", intro=t("learn.intro"), pick_dataset=False)
+setup_page("learn", pick_dataset=False)
 
 with guard():
     st.header(t("learn.what.header"))

@@ -12,10 +12,11 @@ from mmdemo.fusion import TensorFusion
 from mmdemo.model import MultimodalModel
 from mmdemo.ui.i18n import catalogue, t
 from mmdemo.ui.models import default_model
+from mmdemo.ui.page import PAGES
 from mmdemo.ui.robustness import lesson
 
 __all__ = [
-    "PAGES",
+    "LINKS",
     "LESSON_SEED",
     "page_link",
     "name",
@@ -29,18 +30,18 @@ __all__ = [
     "distance_shares",
 ]
 
-#: Link name (key ``learn.links.<name>``) -> (page script, icon); several links may lead to one page.
-PAGES: dict[str, tuple[str, str]] = {
-    "data": ("pages/1_Data_explorer.py", "🔎"),
-    "train": ("pages/2_Train_and_compare.py", "🏋️"),
-    "features": ("pages/3_Feature_space.py", "🗺️"),
-    "crossmodal": ("pages/4_Cross_modal_lab.py", "🔗"),
-    "crossmodal_missing": ("pages/4_Cross_modal_lab.py", "🔗"),
-    "robustness": ("pages/5_Robustness_lab.py", "🛡️"),
-    "robustness_xor": ("pages/5_Robustness_lab.py", "🛡️"),
-    "robustness_widths": ("pages/5_Robustness_lab.py", "🛡️"),
-    "try_it": ("pages/6_Try_it_yourself.py", "✍️"),
-    "own": ("pages/7_Your_own_dataset.py", "🧺"),
+#: Link name (key ``learn.links.<name>``) -> the page it leads to (a key of `mmdemo.ui.page.PAGES`).
+LINKS: dict[str, str] = {
+    "data": "explorer",
+    "train": "train",
+    "features": "space",
+    "crossmodal": "crossmodal",
+    "crossmodal_missing": "crossmodal",
+    "robustness": "robustness",
+    "robustness_xor": "robustness",
+    "robustness_widths": "robustness",
+    "try_it": "try",
+    "own": "own",
 }
 
 #: The seed of the xor-shapes lesson quoted here: the Robustness lab's default, so both pages share one fit.
@@ -49,8 +50,8 @@ LESSON_SEED = 0
 
 def page_link(link: str) -> None:
     """A link to the page that demonstrates an idea, labelled in the session's language."""
-    path, icon = PAGES[link]
-    st.page_link(path, label=t(f"learn.links.{link}"), icon=icon)
+    page = PAGES[LINKS[link]]
+    st.page_link(page.script, label=t(f"learn.links.{link}"), icon=page.icon)
 
 
 def name(value: str) -> str:

@@ -7,6 +7,7 @@ import logging
 import threading
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 import streamlit as st
 from streamlit.errors import StreamlitPageNotFoundError
@@ -18,27 +19,38 @@ from mmdemo.ui.data import USER_DATASET, current_dataset, dataset_options
 from mmdemo.ui.i18n import language_picker, modality_list, say, t
 from mmdemo.ui.share import apply_link, link_notice
 
-__all__ = ["PAGES", "setup_page", "guard", "pairing_note", "warm_up"]
+__all__ = ["PAGES", "Page", "setup_page", "guard", "pairing_note", "warm_up"]
 
-#: Every page in the order of the sidebar: (script, key of its name in the ``nav`` table, icon).
-PAGES: tuple[tuple[str, str, str], ...] = (
-    ("app.py", "home", "🎛️"),
-    ("pages/1_Data_explorer.py", "explorer", "🔎"),
-    ("pages/2_Train_and_compare.py", "train", "🏋️"),
-    ("pages/3_Feature_space.py", "space", "🗺️"),
-    ("pages/4_Cross_modal_lab.py", "crossmodal", "🔗"),
-    ("pages/5_Robustness_lab.py", "robustness", "🛡️"),
-    ("pages/6_Try_it_yourself.py", "try", "✍️"),
-    ("pages/7_Your_own_dataset.py", "own", "🧺"),
-    ("pages/8_Learn.py", "learn", "🎓"),
-)
+
+@dataclass(frozen=True)
+class Page:
+    """One page of the app: its script and its icon."""
+
+    script: str
+    icon: str
+
+
+#: Every page, in the order of the sidebar: key -> `Page`. The key names the page's catalogue table
+#: (``<key>.title``, ``<key>.intro``) and its name in the sidebar (``nav.<key>``).
+PAGES: dict[str, Page] = {
+    "home": Page("app.py", "🎛️"),
+    "explorer": Page("pages/1_Data_explorer.py", "🔎"),
+    "train": Page("pages/2_Train_and_compare.py", "🏋️"),
+    "space": Page("pages/3_Feature_space.py", "🗺️"),
+    "crossmodal": Page("pages/4_Cross_modal_lab.py", "🔗"),
+    "robustness": Page("pages/5_Robustness_lab.py", "🛡️"),
+    "try": Page("pages/6_Try_it_yourself.py", "✍️"),
+    "own": Page("pages/7_Your_own_dataset.py", "🧺"),
+    "learn": Page("pages/8_Learn.py", "🎓"),
+}
 
 _log = logging.getLogger("mmdemo.ui")
 WARM_UP_DELAY = 2.0  # seconds
 
 
-def setup_page(title: str, icon: str, *, intro: str = "", pick_dataset: bool = True) -> MultimodalDataset | None:
-    """Configure the page, set session defaults, draw the sidebar; return the picked dataset."""
+def setup_page(page: str, *, pick_dataset: bool = True) -> MultimodalDataset | None:
+    """Configure the page ``page`` (a key of `PAGES`), set session defaults, draw the sidebar; return the picked dataset."""
+    title, intro, icon = t(f"{page}.title"), t(f"{page}.intro"), PAGES[page].icon
     st.set_page_config(page_title=f"{title} · mmdemo", page_icon=icon, layout="wide")
     warm_up()
     state.init_session()
@@ -110,8 +122,8 @@ def _navigation() -> None:
     """The page list in the session's language (Streamlit's own list, named after the files, is hidden)."""
     with st.sidebar:
         try:
-            for script, key, icon in PAGES:
-                st.page_link(script, label=t(f"nav.{key}"), icon=icon)
+            for key, page in PAGES.items():
+                st.page_link(page.script, label=t(f"nav.{key}"), icon=page.icon)
         except StreamlitPageNotFoundError:  # a page run on its own (AppTest from a page file): no app around it
             pass
         st.divider()
