@@ -27,6 +27,7 @@ import mmdemo.parallel  # noqa: F401
 import mmdemo.projection  # noqa: F401
 from mmdemo.errors import Message
 from mmdemo.registry import REGISTRIES, Registry
+from mmdemo.ui import state
 from mmdemo.viz import TEXT
 
 __all__ = [
@@ -113,9 +114,9 @@ def _initial_language() -> str:
 
 def language() -> str:
     """The session's language code."""
-    if st.session_state.get("lang") not in LANGUAGES:
-        st.session_state["lang"] = _initial_language()
-    return st.session_state["lang"]
+    if state.get("lang") not in LANGUAGES:
+        state.put("lang", _initial_language())
+    return state.get("lang")
 
 
 def t(key: str, **values) -> str:
@@ -171,6 +172,6 @@ def language_picker() -> None:
         format_func=LANGUAGES.get,
         horizontal=True,
         key="lang_picker",
-        on_change=lambda: st.session_state.update(lang=st.session_state["lang_picker"]),
+        on_change=lambda: state.put("lang", st.session_state["lang_picker"]),
     )
     st.query_params["lang"] = language()

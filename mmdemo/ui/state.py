@@ -1,4 +1,8 @@
-"""Session state: every per-user value and its default, in one place."""
+"""Session state: every per-user value and its default, in one place.
+
+Widgets keep their own values under their keys (``train_fusion``...); a shared link sets those
+(`mmdemo.ui.share.apply_link`). Everything else a session holds is a key of `DEFAULTS`.
+"""
 
 from __future__ import annotations
 
