@@ -16,7 +16,15 @@ from mmdemo.datasets.layout import build_dataset, plan_layout
 from mmdemo.errors import DatasetError, Message, modality_word
 from mmdemo.features.audio import SAMPLE_RATE, prepare_audio
 
-__all__ = ["MAX_CLASSES", "MAX_SAMPLES", "empty_dataset", "add_class", "add_sample", "remove_sample"]
+__all__ = [
+    "MAX_CLASSES",
+    "MAX_SAMPLES",
+    "check_class_name",
+    "empty_dataset",
+    "add_class",
+    "add_sample",
+    "remove_sample",
+]
 
 MAX_CLASSES = 50
 MAX_SAMPLES = 5_000
@@ -41,7 +49,14 @@ def empty_dataset(name: str = "my-dataset", *, sample_rate: int = SAMPLE_RATE) -
     )
 
 
-def _check_class_name(name: str) -> str:
+def check_class_name(name: str) -> str:
+    """``name`` stripped, if it can name a class (and its folder in an exported zip), else `DatasetError`.
+
+    Examples
+    --------
+    >>> check_class_name(" cat ")
+    'cat'
+    """
     name = str(name).strip()
     if not name:
         raise DatasetError("builder.no_name", "A class needs a name; type one, e.g. 'cat' or '7'.")
@@ -63,7 +78,7 @@ def add_class(dataset: MultimodalDataset, name: str) -> MultimodalDataset:
     >>> add_class(empty_dataset(), "cat").class_names
     ['cat']
     """
-    name = _check_class_name(name)
+    name = check_class_name(name)
     if name in dataset.class_names:
         raise DatasetError("builder.class_exists", "There is already a class called {name!r}.", name=name)
     if len(dataset.class_names) >= MAX_CLASSES:
@@ -155,7 +170,7 @@ def add_files(
     >>> ds.n_samples, problems
     (1, ['cat/b.txt: the file is empty (0 bytes). (skipped)'])
     """
-    class_name = _check_class_name(class_name)
+    class_name = check_class_name(class_name)
     layout = plan_layout([(f"{class_name}/{PurePath(name).name}", False, data) for name, data in files])
     try:
         new, problems = build_dataset(

@@ -23,6 +23,7 @@ FLOORS = {
     "datasets": 2,
     "corrupt": 2,
     "model": 3,
+    "classroom": 3,
     "experiments": 4,
     "cli": 5,
     "__main__": 5,

@@ -1,0 +1,190 @@
+"""The classroom database on SQLite: codes, who may read and delete what, quotas, a crowd, a crash."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from mmdemo.classroom import ClassroomStore
+from mmdemo.classroom.store import _CODE_ALPHABET, SCHEMA_VERSION
+from mmdemo.errors import InputError, ParameterError
+
+ROOT = Path(__file__).resolve().parents[2]
+NO_CLASS = "No class answers to this code"
+
+
+@pytest.fixture
+def url(tmp_path):
+    return f"sqlite:///{tmp_path / 'classroom.db'}"
+
+
+@pytest.fixture
+def store(url):
+    return ClassroomStore(url)
+
+
+def _beep(seconds: float = 0.5, sr: int = 44_100) -> tuple[np.ndarray, int]:
+    t = np.arange(int(seconds * sr)) / sr
+    return (0.5 * np.sin(2 * np.pi * 440 * t)).astype(np.float32), sr
+
+
+def test_codes_are_random_readable_and_refused_alike_when_wrong_or_gone(store):
+    a, b = store.create_class("3B", ["cat", "dog"]), store.create_class("3C", ["cat", "dog"])
+    assert a.code != b.code and a.teacher_token != b.teacher_token
+    assert len(a.code) == 8 and set(a.code) <= set(_CODE_ALPHABET)
+    assert len(a.teacher_token) >= 32
+    typed = a.code.lower()[:4] + "-" + a.code.lower()[4:]  # as read off a projector
+    assert store.join(typed, "Ada").class_name == "3B"
+    with pytest.raises(InputError, match=NO_CLASS) as wrong:
+        store.join("ZZZZZZZZ", "Eve")
+    store.delete_class(b.teacher_token)
+    with pytest.raises(InputError, match=NO_CLASS) as gone:
+        store.join(b.code, "Eve")
+    assert str(wrong.value) == str(gone.value)  # a guess learns nothing about which classes exist
+
+
+def test_every_teacher_action_needs_the_teacher_token(store):
+    codes = store.create_class("3B", ["cat", "dog"])
+    me = store.join(codes.code, "Ada")
+    for action in (
+        lambda tok: store.set_locked(tok, True),
+        lambda tok: store.set_gallery_open(tok, True),
+        lambda tok: store.teacher_counts(tok),
+        lambda tok: store.dataset(tok),
+        lambda tok: store.teacher_delete(tok, 1),
+        lambda tok: store.delete_class(tok),
+    ):
+        for forged in (me.token, codes.code, "x" * 32):
+            with pytest.raises(InputError, match="teacher link is not valid"):
+                action(forged)
+
+
+def test_a_student_reads_and_deletes_only_their_own_until_the_gallery_opens(store):
+    mine, other = store.create_class("3B", ["cat", "dog"]), store.create_class("4A", ["cat", "dog"])
+    ada, bob = store.join(mine.code, "Ada"), store.join(mine.code, "Bob")
+    eve = store.join(other.code, "Eve")
+    a1 = store.add_sample(ada.token, "cat", text="meow")
+    b1 = store.add_sample(bob.token, "dog", text="woof")
+    e1 = store.add_sample(eve.token, "cat", text="purr")
+    assert [s.id for s in store.samples(ada.token)] == [a1]
+    assert store.counts(ada.token) == {
+        "cat": {"image": 0, "audio": 0, "text": 1},
+        "dog": {"image": 0, "audio": 0, "text": 1},
+    }
+    for not_hers in (b1, e1):
+        with pytest.raises(InputError, match="no sample number"):
+            store.delete_sample(ada.token, not_hers)
+    assert [s.id for s in store.samples(bob.token)] == [b1]  # still there
+    store.set_gallery_open(mine.teacher_token, True)
+    assert [s.id for s in store.samples(ada.token)] == [a1, b1]  # the class's, never another class's
+    assert [s.id for s in store.samples(eve.token)] == [e1]
+    store.delete_sample(ada.token, a1)
+    assert [s.id for s in store.samples(bob.token)] == [b1]
+
+
+def test_samples_are_stored_re_encoded_and_come_back_as_an_instance_paired_dataset(store, url):
+    codes = store.create_class("3B", ["cat", "dog"])
+    ada = store.join(codes.code, "Ada")
+    drawing = np.zeros((28, 28), np.float32)
+    drawing[8:20, 8:20] = 1.0
+    store.add_sample(ada.token, "dog", image=drawing, audio=_beep(), text="  woof ")
+    store.add_sample(ada.token, "cat", text="meow")
+    raw = (
+        sqlite3.connect(url.removeprefix("sqlite:///"))
+        .execute("select image_png, audio_flac, text from samples")
+        .fetchall()
+    )
+    assert raw[0][0].startswith(b"\x89PNG") and raw[0][1].startswith(b"fLaC") and raw[0][2] == "woof"
+    ds = store.dataset(codes.teacher_token)
+    assert ds.pairing == "instance" and ds.class_names == ["cat", "dog"] and list(ds.y) == [1, 0]
+    assert np.abs(ds.data["image"][0] - drawing).max() < 1 / 255 and ds.data["image"][1] is None
+    assert ds.sample_rate == 16_000 and abs(len(ds.data["audio"][0]) - 8_000) < 800  # 0.5 s, trimmed, at 16 kHz
+    assert store.teacher_counts(codes.teacher_token) == {
+        "Ada": {"dog": {"image": 1, "audio": 1, "text": 1}, "cat": {"image": 0, "audio": 0, "text": 1}}
+    }
+
+
+def test_bad_samples_quotas_and_a_lock_each_say_what_happened(store):
+    codes = store.create_class("3B", ["cat", "dog"], per_student=2, per_class=3)
+    ada, bob = store.join(codes.code, "Ada"), store.join(codes.code, "Bob")
+    with pytest.raises(InputError, match="Give a drawing or photo"):
+        store.add_sample(ada.token, "cat", text="   ")
+    with pytest.raises(ParameterError, match="'bird' is not a label"):
+        store.add_sample(ada.token, "bird", text="tweet")
+    with pytest.raises(InputError, match="silent"):
+        store.add_sample(ada.token, "cat", audio=(np.zeros(8000, np.float32), 8000))
+    store.add_sample(ada.token, "cat", text="a")
+    store.add_sample(ada.token, "dog", text="b")
+    with pytest.raises(InputError, match="the most one student can give"):
+        store.add_sample(ada.token, "cat", text="c")
+    store.add_sample(bob.token, "cat", text="d")
+    with pytest.raises(InputError, match="as many as it can hold"):
+        store.add_sample(bob.token, "dog", text="e")
+    store.set_locked(codes.teacher_token, True)
+    with pytest.raises(InputError, match="paused"):
+        store.delete_sample(ada.token, store.samples(ada.token)[0].id)
+    assert len(store.samples(ada.token)) == 2  # nothing lost by any refusal
+
+
+def test_thirty_students_at_once_every_sample_lands_exactly_once(store, url):
+    codes = store.create_class("3B", ["cat", "dog"])
+    students = [store.join(codes.code, f"s{k}") for k in range(30)]
+    ids: list[int] = []
+    errors: list[BaseException] = []
+
+    def contribute(student):
+        other = ClassroomStore(url)  # as another app process would: its own engine on the same file
+        try:
+            for j in range(5):
+                ids.append(other.add_sample(student.token, "cat" if j % 2 else "dog", text=f"{student.name} {j}"))
+        except BaseException as exc:  # noqa: BLE001 - the test reports any
+            errors.append(exc)
+
+    threads = [threading.Thread(target=contribute, args=(s,)) for s in students]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    assert errors == [] and len(ids) == len(set(ids)) == 150
+    counts = store.teacher_counts(codes.teacher_token)
+    assert sorted(counts) == sorted(s.name for s in students)
+    assert all(c["dog"]["text"] == 3 and c["cat"]["text"] == 2 for c in counts.values())
+    assert ClassroomStore(url).dataset(codes.teacher_token).n_samples == 150
+
+
+_WRITER = """
+import sys
+from mmdemo.classroom import ClassroomStore
+store = ClassroomStore(sys.argv[1])
+for k in range(10_000):
+    print(store.add_sample(sys.argv[2], "cat", text=f"sample {k}"), flush=True)  # acknowledged once printed
+"""
+
+
+def test_a_server_killed_in_a_burst_keeps_every_acknowledged_sample(store, url):
+    codes = store.create_class("3B", ["cat", "dog"])
+    ada = store.join(codes.code, "Ada")
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    proc = subprocess.Popen(
+        [sys.executable, "-c", _WRITER, url, ada.token], stdout=subprocess.PIPE, text=True, env=env, cwd=ROOT
+    )
+    acknowledged = [int(proc.stdout.readline()) for _ in range(40)]
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    acknowledged += [int(line) for line in proc.stdout.read().split()]
+    again = ClassroomStore(url)  # the restarted server
+    stored = {s.id for s in again.samples(ada.token)}
+    assert set(acknowledged) <= stored
+    path = url.removeprefix("sqlite:///")
+    assert sqlite3.connect(path).execute("pragma integrity_check").fetchone() == ("ok",)
+    assert again.schema_version() == SCHEMA_VERSION
+    again.add_sample(ada.token, "dog", text="after the restart")  # and it keeps working
+    assert len(again.samples(ada.token)) == len(stored) + 1
