@@ -183,6 +183,10 @@ class ClassroomStore:
             sa.event.listen(self.engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN IMMEDIATE"))
         self._migrate()
 
+    def close(self) -> None:
+        """Close the connection pool (a store is usable again afterwards: it reconnects)."""
+        self.engine.dispose()
+
     # ------------------------------------------------------------------ schema
     def _migrate(self) -> None:
         with self.engine.begin() as conn:

@@ -1,10 +1,10 @@
-"""The classroom database on SQLite: codes, who may read and delete what, quotas, a crowd, a crash."""
+"""The classroom database on SQLite and on a real PostgreSQL server: codes, who may read and delete what,
+quotas, a crowd, a crash. Every test runs on both engines."""
 
 from __future__ import annotations
 
 import os
 import signal
-import sqlite3
 import subprocess
 import sys
 import threading
@@ -12,23 +12,56 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+import sqlalchemy as sa
 
 from mmdemo.classroom import ClassroomStore
 from mmdemo.classroom.store import _CODE_ALPHABET, SCHEMA_VERSION
 from mmdemo.errors import InputError, ParameterError
+from tests.pg_server import postgres_url
 
 ROOT = Path(__file__).resolve().parents[2]
 NO_CLASS = "No class answers to this code"
 
 
-@pytest.fixture
-def url(tmp_path):
-    return f"sqlite:///{tmp_path / 'classroom.db'}"
+@pytest.fixture(scope="module")
+def postgres():
+    with postgres_url() as url:
+        yield url
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def url(request, tmp_path):
+    """A fresh, empty database of each engine."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'classroom.db'}"
+    url = request.getfixturevalue("postgres")
+    engine = sa.create_engine(url)
+    with engine.begin() as conn:
+        conn.exec_driver_sql("drop schema public cascade; create schema public")
+    engine.dispose()
+    return url
+
+
+def _consistent(store: ClassroomStore) -> None:
+    """No sample without its student in its class, no student without a class (and SQLite's own check)."""
+    with store.engine.connect() as conn:
+        orphans = conn.exec_driver_sql(
+            "select count(*) from samples s left join students t on t.id = s.student_id "
+            "where t.id is null or t.class_id <> s.class_id"
+        ).scalar_one()
+        lost = conn.exec_driver_sql(
+            "select count(*) from students t left join classes c on c.id = t.class_id where c.id is null"
+        ).scalar_one()
+        if store.url.startswith("sqlite"):
+            assert conn.exec_driver_sql("pragma integrity_check").scalar_one() == "ok"
+    assert (orphans, lost) == (0, 0)
 
 
 @pytest.fixture
 def store(url):
-    return ClassroomStore(url)
+    store = ClassroomStore(url)
+    yield store
+    store.close()
 
 
 def _beep(seconds: float = 0.5, sr: int = 44_100) -> tuple[np.ndarray, int]:
@@ -97,12 +130,9 @@ def test_samples_are_stored_re_encoded_and_come_back_as_an_instance_paired_datas
     drawing[8:20, 8:20] = 1.0
     store.add_sample(ada.token, "dog", image=drawing, audio=_beep(), text="  woof ")
     store.add_sample(ada.token, "cat", text="meow")
-    raw = (
-        sqlite3.connect(url.removeprefix("sqlite:///"))
-        .execute("select image_png, audio_flac, text from samples")
-        .fetchall()
-    )
-    assert raw[0][0].startswith(b"\x89PNG") and raw[0][1].startswith(b"fLaC") and raw[0][2] == "woof"
+    with store.engine.connect() as conn:
+        png, flac, text = conn.exec_driver_sql("select image_png, audio_flac, text from samples order by id").first()
+    assert bytes(png).startswith(b"\x89PNG") and bytes(flac).startswith(b"fLaC") and text == "woof"
     ds = store.dataset(codes.teacher_token)
     assert ds.pairing == "instance" and ds.class_names == ["cat", "dog"] and list(ds.y) == [1, 0]
     assert np.abs(ds.data["image"][0] - drawing).max() < 1 / 255 and ds.data["image"][1] is None
@@ -158,6 +188,7 @@ def test_thirty_students_at_once_every_sample_lands_exactly_once(store, url):
     assert sorted(counts) == sorted(s.name for s in students)
     assert all(c["dog"]["text"] == 3 and c["cat"]["text"] == 2 for c in counts.values())
     assert ClassroomStore(url).dataset(codes.teacher_token).n_samples == 150
+    _consistent(store)
 
 
 _WRITER = """
@@ -183,8 +214,7 @@ def test_a_server_killed_in_a_burst_keeps_every_acknowledged_sample(store, url):
     again = ClassroomStore(url)  # the restarted server
     stored = {s.id for s in again.samples(ada.token)}
     assert set(acknowledged) <= stored
-    path = url.removeprefix("sqlite:///")
-    assert sqlite3.connect(path).execute("pragma integrity_check").fetchone() == ("ok",)
+    _consistent(again)
     assert again.schema_version() == SCHEMA_VERSION
     again.add_sample(ada.token, "dog", text="after the restart")  # and it keeps working
     assert len(again.samples(ada.token)) == len(stored) + 1
