@@ -20,9 +20,10 @@ from pathlib import Path
 import numpy as np
 
 from mmdemo.classifiers import CLASSIFIERS
+from mmdemo.classroom import ClassroomStore
 from mmdemo.corrupt import corrupt_dataset, corruption_kinds, parse_corruption
 from mmdemo.crossmodal import SHARED_SPACES
-from mmdemo.datasets import BUNDLED, MODALITIES, MultimodalDataset, load_dataset, load_folder, load_zip
+from mmdemo.datasets import BUNDLED, MODALITIES, MultimodalDataset, export_zip, load_dataset, load_folder, load_zip
 from mmdemo.errors import DatasetError, MMDemoError, ParameterError
 from mmdemo.experiments.crossmodal import SharedSpaceResult, shared_space_experiment
 from mmdemo.experiments.evaluate import compare, score_model, train_and_evaluate
@@ -142,6 +143,28 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--test-size", type=float, default=0.25, help="held-out fraction (stratified; default 0.25)")
     p.add_argument("--seed", type=int, default=0, help="seed of the split, the corruption and the models (default 0)")
     p.add_argument("--json", action="store_true")
+    p = sub.add_parser(
+        "classroom", help="a class's shared dataset: create a class, see its counts, export, import or delete it"
+    )
+    p.add_argument(
+        "--db", help="database URL (default: MMDEMO_CLASSROOM_URL, else SQLite in MMDEMO_DATA_DIR or ~/.mmdemo)"
+    )
+    csub = p.add_subparsers(dest="action", required=True, parser_class=_Parser)
+    c = csub.add_parser("create", help="a new class; prints its join code and the teacher token (keep it private)")
+    c.add_argument("--name", required=True)
+    c.add_argument("--labels", required=True, help="comma-separated, e.g. cat,dog,bird or 0,1,2")
+    c.add_argument("--from-zip", type=Path, help="start the class with the samples of an exported dataset zip")
+    c.add_argument("--json", action="store_true")
+    for action, text in (
+        ("counts", "samples per student, label and modality"),
+        ("export", "the class's samples as a dataset zip (the folder format)"),
+        ("delete", "delete the class and every sample"),
+    ):
+        c = csub.add_parser(action, help=text)
+        c.add_argument("--teacher", required=True, help="the teacher token create printed")
+        if action == "export":
+            c.add_argument("--out", type=Path, required=True)
+        c.add_argument("--json", action="store_true")
     return parser
 
 
@@ -155,7 +178,9 @@ def _load_data(args: argparse.Namespace) -> MultimodalDataset:
         ds, problems = load_zip(path)
     else:
         raise DatasetError(
-            f"{path}: no such folder or .zip file; give a folder with one sub-folder per class, or a zip of one."
+            "cli.no_data",
+            "{path}: no such folder or .zip file; give a folder with one sub-folder per class, or a zip of one.",
+            path=str(path),
         )
     args.warnings.extend(problems)
     return ds
@@ -360,6 +385,34 @@ def _cmd_robustness(args: argparse.Namespace) -> None:
     _emit(args, curves.to_dict(), _curves_text(curves))
 
 
+def _cmd_classroom(args: argparse.Namespace) -> None:
+    store = ClassroomStore(args.db)
+    if args.action == "create":
+        labels = [x.strip() for x in args.labels.split(",") if x.strip()]
+        codes = store.create_class(args.name, labels)
+        added = 0
+        if args.from_zip:
+            ds, problems = load_zip(args.from_zip)
+            args.warnings.extend(problems)
+            added = store.import_dataset(codes.teacher_token, ds)
+        payload = {"code": codes.code, "teacher_token": codes.teacher_token, "labels": labels, "imported": added}
+        text = f"class {args.name}: join code {codes.code}; teacher token {codes.teacher_token} (keep it private)"
+        _emit(args, payload, text + (f"; {added} samples imported" if args.from_zip else ""))
+    elif args.action == "counts":
+        counts = store.teacher_counts(args.teacher)
+        lines = [
+            f"{who}: " + "; ".join(f"{label} {dict(n)}" for label, n in per.items()) for who, per in counts.items()
+        ]
+        _emit(args, {"counts": counts}, "\n".join(lines) or "no samples yet")
+    elif args.action == "export":
+        ds = store.dataset(args.teacher)
+        args.out.write_bytes(export_zip(ds))
+        _emit(args, {"out": str(args.out), "n": ds.n_samples}, f"{ds.n_samples} samples written to {args.out}")
+    else:
+        store.delete_class(args.teacher)
+        _emit(args, {"deleted": True}, "class deleted")
+
+
 _COMMANDS = {
     "datasets": _cmd_datasets,
     "train": _cmd_train,
@@ -368,6 +421,7 @@ _COMMANDS = {
     "predict": _cmd_predict,
     "retrieve": _cmd_retrieve,
     "robustness": _cmd_robustness,
+    "classroom": _cmd_classroom,
 }
 
 

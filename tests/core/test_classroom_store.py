@@ -218,3 +218,34 @@ def test_a_server_killed_in_a_burst_keeps_every_acknowledged_sample(store, url):
     assert again.schema_version() == SCHEMA_VERSION
     again.add_sample(ada.token, "dog", text="after the restart")  # and it keeps working
     assert len(again.samples(ada.token)) == len(stored) + 1
+
+
+def test_the_command_line_creates_exports_reimports_and_deletes_a_class(tmp_path, capsys):
+    import json
+
+    from mmdemo.cli import main
+    from mmdemo.datasets import load_zip
+
+    db = f"sqlite:///{tmp_path / 'cli.db'}"
+    assert main(["classroom", "--db", db, "create", "--name", "3B", "--labels", "cat,dog", "--json"]) == 0
+    made = json.loads(capsys.readouterr().out)
+    store = ClassroomStore(db)
+    ada = store.join(made["code"], "Ada")
+    store.add_sample(ada.token, "cat", text="meow", audio=_beep())
+    store.add_sample(ada.token, "dog", text="woof")
+    out = tmp_path / "3b.zip"
+    assert main(["classroom", "--db", db, "export", "--teacher", made["teacher_token"], "--out", str(out)]) == 0
+    assert capsys.readouterr().out.strip() == f"2 samples written to {out}"
+    back, problems = load_zip(out)
+    assert (back.n_samples, problems, sorted(back.class_names)) == (2, [], ["cat", "dog"])
+    args = ["classroom", "--db", db, "create", "--name", "3B again", "--labels", "cat,dog", "--from-zip", str(out)]
+    assert main([*args, "--json"]) == 0
+    again = json.loads(capsys.readouterr().out)
+    assert again["imported"] == 2
+    assert store.dataset(again["teacher_token"]).data["text"] == ["meow", "woof"]
+    assert main(["classroom", "--db", db, "counts", "--teacher", "not-the-token"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "teacher link is not valid" in err[0]
+    assert main(["classroom", "--db", db, "delete", "--teacher", made["teacher_token"]]) == 0
+    with pytest.raises(InputError, match=NO_CLASS):
+        store.join(made["code"], "Bob")
