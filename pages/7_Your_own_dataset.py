@@ -7,7 +7,7 @@ from mmdemo.datasets.builder import add_class, add_files, add_sample, empty_data
 from mmdemo.ui import state
 from mmdemo.ui.data import USER_DATASET, set_user_dataset
 from mmdemo.ui.i18n import listing, say, t
-from mmdemo.ui.inputs import audio_input, image_input, text_input
+from mmdemo.ui.inputs import sample_inputs
 from mmdemo.ui.models import import_model, train_model
 from mmdemo.ui.page import guard, setup_page
 from mmdemo.ui.widgets import modality_name, model_settings, show_result
@@ -81,15 +81,11 @@ with guard():
             _clear_inputs()
             st.rerun()
     with one:
-        cols = st.columns(3)
-        with cols[0]:
-            image = image_input(f"own_image_{nonce}", sources=("Camera", "Draw", "Upload"))
-        with cols[1]:
-            audio = audio_input(f"own_audio_{nonce}")
-        with cols[2]:
-            text = text_input(f"own_text_{nonce}", placeholder=t("own.text_placeholder"))
+        values = sample_inputs(
+            "own", nonce, sources=("Camera", "Draw", "Upload"), placeholder=t("own.text_placeholder")
+        )
         if st.button(t("own.add_one"), key="own_add_one", type="primary"):
-            set_user_dataset(add_sample(ds, target, image=image, audio=audio, text=text))
+            set_user_dataset(add_sample(ds, target, **values))
             state.put("own_added", t("own.added_one", target=target))
             _clear_inputs()
             st.rerun()

@@ -3,9 +3,15 @@
 from __future__ import annotations
 
 import io
+import os
+import tempfile
 
 import numpy as np
 import pytest
+
+# The classroom database of the app under test (AppTest and the servers the browser tests start) lives in a
+# folder of this run, never in the user's ~/.mmdemo.
+os.environ.setdefault("MMDEMO_DATA_DIR", tempfile.mkdtemp(prefix="mmdemo-test-data-"))
 
 
 @pytest.fixture

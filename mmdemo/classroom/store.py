@@ -5,8 +5,9 @@ teacher's laptop (WAL mode, nothing to install), PostgreSQL by URL for a school
 server with several app processes. The schema is versioned and migrated on open.
 
 Security: a class is reached only through its join code (students) or its
-teacher token (every teacher action); both come from `secrets` and only their
-SHA-256 is stored. A wrong code says so without saying whether a class exists.
+teacher token (every teacher action); both come from `secrets`. The code is
+projected to the class, so it is stored as it is (the teacher can show it
+again); the token is stored only as its SHA-256. A wrong code says so without saying whether a class exists.
 A student reads and deletes only their own samples, and sees the class's counts;
 other students' samples only when the teacher opens the gallery.
 
@@ -51,7 +52,7 @@ _classes = sa.Table(
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
     sa.Column("name", sa.String(80), nullable=False),
     sa.Column("labels", sa.Text, nullable=False),  # one label per line, in the teacher's order
-    sa.Column("code_hash", sa.String(64), nullable=False, unique=True),
+    sa.Column("code", sa.String(16), nullable=False, unique=True),  # projected to the class: not a secret
     sa.Column("teacher_hash", sa.String(64), nullable=False, unique=True),
     sa.Column("locked", sa.Boolean, nullable=False, default=False),
     sa.Column("gallery_open", sa.Boolean, nullable=False, default=False),
@@ -229,7 +230,7 @@ class ClassroomStore:
                         _classes.insert().values(
                             name=name,
                             labels="\n".join(clean),
-                            code_hash=_hash(code),
+                            code=code,
                             teacher_hash=_hash(teacher),
                             locked=False,
                             gallery_open=False,
@@ -248,6 +249,23 @@ class ClassroomStore:
         if row is None:
             raise _not_teacher()
         return row
+
+    def class_info(self, teacher_token: str) -> dict[str, Any]:
+        """The class as its teacher sees it: ``name``, ``code``, ``labels``, ``locked``, ``gallery_open``,
+        ``students`` and ``samples`` (how many of each)."""
+        with self.engine.connect() as conn:
+            cls = self._class_of_teacher(conn, teacher_token)
+            n_students = conn.execute(sa.select(sa.func.count()).where(_students.c.class_id == cls.id)).scalar_one()
+            n_samples = conn.execute(sa.select(sa.func.count()).where(_samples.c.class_id == cls.id)).scalar_one()
+        return {
+            "name": cls.name,
+            "code": cls.code,
+            "labels": cls.labels.split("\n"),
+            "locked": bool(cls.locked),
+            "gallery_open": bool(cls.gallery_open),
+            "students": int(n_students),
+            "samples": int(n_samples),
+        }
 
     def set_locked(self, teacher_token: str, locked: bool) -> None:
         """Lock (no new samples, no deletes by students) or unlock contributions."""
@@ -360,7 +378,7 @@ class ClassroomStore:
             )
         token = secrets.token_urlsafe(24)
         with self.engine.begin() as conn:
-            cls = conn.execute(sa.select(_classes).where(_classes.c.code_hash == _hash(_normal_code(code)))).first()
+            cls = conn.execute(sa.select(_classes).where(_classes.c.code == _normal_code(code))).first()
             if cls is None:
                 raise _no_class()
             conn.execute(

@@ -13,7 +13,7 @@ from mmdemo.errors import InputError
 from mmdemo.io import AUDIO_EXTENSIONS, IMAGE_EXTENSIONS, check_text, decode_audio, decode_image
 from mmdemo.ui.i18n import say, t
 
-__all__ = ["image_input", "audio_input", "text_input", "drawn_image"]
+__all__ = ["image_input", "audio_input", "text_input", "drawn_image", "sample_inputs"]
 
 _IMAGE_TYPES = [e.lstrip(".") for e in IMAGE_EXTENSIONS]
 _AUDIO_TYPES = [e.lstrip(".") for e in AUDIO_EXTENSIONS]
@@ -101,3 +101,19 @@ def text_input(key: str, *, placeholder: str | None = None) -> str | None:
     except InputError as exc:
         st.error(say(exc.message), icon="⚠️")
         return None
+
+
+def sample_inputs(prefix: str, nonce: int, *, sources: tuple[str, ...], placeholder: str) -> dict:
+    """A picture, a recording and a text side by side, for one multimodal sample: modality -> value or None.
+
+    Keys are ``<prefix>_image_<nonce>``, ``<prefix>_audio_<nonce>``, ``<prefix>_text_<nonce>``: a new
+    ``nonce`` clears them (after the sample is saved).
+    """
+    cols = st.columns(3)
+    with cols[0]:
+        image = image_input(f"{prefix}_image_{nonce}", sources=sources)
+    with cols[1]:
+        audio = audio_input(f"{prefix}_audio_{nonce}")
+    with cols[2]:
+        text = text_input(f"{prefix}_text_{nonce}", placeholder=placeholder)
+    return {"image": image, "audio": audio, "text": text}

@@ -41,6 +41,7 @@ PAGES: dict[str, Page] = {
     "robustness": Page("pages/5_Robustness_lab.py", "🛡️"),
     "try": Page("pages/6_Try_it_yourself.py", "✍️"),
     "own": Page("pages/7_Your_own_dataset.py", "🧺"),
+    "classroom": Page("pages/9_Classroom.py", "🏫"),
     "learn": Page("pages/8_Learn.py", "🎓"),
 }
 

@@ -25,6 +25,11 @@ DEFAULTS: dict[str, Any] = {
     "link_notice": None,  # what a shared link asked for that could not be used, said on the next run
     "own_nonce": 0,  # Your own dataset: bumped to clear the sample inputs after an add
     "own_added": None,  # Your own dataset: what the last action added, said once after the rerun
+    "classroom_teacher": None,  # Classroom: the teacher token of the class this session runs
+    "classroom_student": None,  # Classroom: the mmdemo.classroom.Student this session contributes as
+    "classroom_failures": 0,  # Classroom: wrong join codes tried in this session (each slows the next try)
+    "classroom_nonce": 0,  # Classroom: bumped to clear the contribution inputs after an add
+    "classroom_added": None,  # Classroom: what the last action did, said once after the rerun
     "own_problems": [],  # Your own dataset: messages of what the last import skipped or warned about
     "own_errors": [],  # Your own dataset: uploaded files that were not added, and why
     "missing_report": None,  # {"dataset": name, "seed": int, "rows": [dict]} from the Cross-modal lab

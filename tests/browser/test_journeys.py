@@ -19,6 +19,7 @@ PAGES = [
     "Robustness_lab",
     "Try_it_yourself",
     "Your_own_dataset",
+    "Classroom",
     "Learn",
 ]
 

@@ -27,7 +27,7 @@ def test_shared_names_and_dataset_texts_match_the_core_in_english():
 def test_home_page_in_chinese():
     at = open_page_zh("app.py")
     assert_speaks_chinese(at)
-    assert len(at.get("page_link")) == 17  # 9 in the sidebar, 8 under "where to start"
+    assert len(at.get("page_link")) == 19  # 10 in the sidebar, 9 under "where to start"
     assert all(CJK.search(el.proto.label) for el in at.get("page_link"))
     text = " ".join(m.value for m in at.markdown)
     assert "av-digits" in text and "xor-shapes" in text and "多模态学习" in text

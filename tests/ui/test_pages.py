@@ -15,7 +15,7 @@ def test_home_introduces_app_and_links_pages():
     assert "av-digits" in text and "xor-shapes" in text
     labels = [link.proto.label for link in at.get("page_link")]
     assert {"Home", "Learn", "Robustness lab"} <= set(labels)  # the sidebar's page list
-    assert sum("—" in label for label in labels) == 8  # "Where to start": every page but home
+    assert sum("—" in label for label in labels) == 9  # "Where to start": every page but home
 
 
 class TestDataExplorer:
