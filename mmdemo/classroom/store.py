@@ -18,6 +18,7 @@ Samples are stored as the bytes `mmdemo.io` re-encodes (PNG, 16-bit FLAC at
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import secrets
 import time
@@ -82,8 +83,20 @@ _samples = sa.Table(
     sa.Column("created", sa.Float, nullable=False),
 )
 
+_models = sa.Table(
+    "class_models",
+    _meta,
+    sa.Column("class_id", sa.Integer, sa.ForeignKey("classes.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("model", sa.LargeBinary, nullable=False),  # a skops file, read back with the trusted-types check
+    sa.Column("result", sa.Text, nullable=False),  # its held-out scores, as JSON
+    sa.Column("published", sa.Float, nullable=False),
+)
+
 #: Schema version -> the step that brings the previous version to it (each runs in one transaction).
-_MIGRATIONS = {1: lambda conn: _meta.create_all(conn, tables=[_classes, _students, _samples])}
+_MIGRATIONS = {
+    1: lambda conn: _meta.create_all(conn, tables=[_classes, _students, _samples]),
+    2: lambda conn: _meta.create_all(conn, tables=[_models]),  # the model a teacher publishes to the class
+}
 SCHEMA_VERSION = max(_MIGRATIONS)
 
 
@@ -305,9 +318,28 @@ class ClassroomStore:
         """Delete the class, its students and every sample."""
         with self.engine.begin() as conn:
             cls = self._class_of_teacher(conn, teacher_token)
+            conn.execute(_models.delete().where(_models.c.class_id == cls.id))
             conn.execute(_samples.delete().where(_samples.c.class_id == cls.id))
             conn.execute(_students.delete().where(_students.c.class_id == cls.id))
             conn.execute(_classes.delete().where(_classes.c.id == cls.id))
+
+    def publish_model(self, teacher_token: str, model: bytes, result: dict) -> None:
+        """Give the class a trained model (skops bytes) and its held-out scores; it replaces the one before."""
+        with self.engine.begin() as conn:
+            cls = self._class_of_teacher(conn, teacher_token)
+            conn.execute(_models.delete().where(_models.c.class_id == cls.id))
+            conn.execute(
+                _models.insert().values(
+                    class_id=cls.id, model=bytes(model), result=json.dumps(result), published=time.time()
+                )
+            )
+
+    def published_model(self, token: str) -> tuple[bytes, dict, float] | None:
+        """The class's published model for a student: (skops bytes, held-out scores, when), or None."""
+        with self.engine.connect() as conn:
+            s = self._student(conn, token)
+            row = conn.execute(sa.select(_models).where(_models.c.class_id == s.class_id)).first()
+        return None if row is None else (bytes(row.model), json.loads(row.result), float(row.published))
 
     def import_dataset(self, teacher_token: str, dataset: MultimodalDataset) -> int:
         """Add every sample of ``dataset`` whose class is a label of the class (e.g. a zip exported earlier),

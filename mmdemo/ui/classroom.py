@@ -167,6 +167,14 @@ def teacher_view(token: str) -> None:
         state.pop("classroom_teacher")
         st.query_params.pop("teacher", None)
         st.rerun()
+    trained = state.get("trained")
+    ready = trained is not None and trained.result is not None and trained.result.dataset == info["name"]
+    if st.button(t("classroom.publish"), key="classroom_publish", disabled=not ready):
+        store.publish_model(token, trained.model.to_bytes(), trained.result.to_dict())
+        state.put("classroom_added", t("classroom.published", accuracy=trained.result.accuracy))
+        st.rerun()
+    if not ready:
+        st.caption(t("classroom.publish_help"))
     if msg := state.pop("classroom_added"):
         st.success(msg)
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 import streamlit as st
 
@@ -13,6 +13,7 @@ from mmdemo.experiments.evaluate import Result, train_and_evaluate
 from mmdemo.model import FeatureCache, ModelVersionWarning, MultimodalModel
 from mmdemo.splits import split_indices
 from mmdemo.ui import state
+from mmdemo.ui.classroom import class_store
 from mmdemo.ui.data import bundled_dataset, feature_cache, spinner
 from mmdemo.ui.i18n import listing, modality_list, modality_name, t, table
 from mmdemo.ui.memo import remembered
@@ -79,10 +80,21 @@ def _default_extras() -> bool:
 
 
 def active_model() -> tuple[Result | None, MultimodalModel, str]:
-    """(result, model, where it comes from): this session's trained model, else the default."""
+    """(result, model, where it comes from): this session's trained model, else the model the student's class
+    published, else the default."""
     trained = state.get("trained")
     if trained is not None:
         return trained.result, trained.model, t("models.origin_trained")
+    student = state.get("classroom_student")
+    published = class_store().published_model(student.token) if student is not None else None
+    if published is not None:
+        model_bytes, scores, when = published
+        kept = state.get("classroom_model")
+        if kept is None or kept[0] != when:  # read the file once per publication
+            kept = (when, MultimodalModel.load(model_bytes))
+            state.put("classroom_model", kept)
+        result = Result(**{f.name: scores[f.name] for f in fields(Result) if f.name in scores})
+        return result, kept[1], t("models.origin_class", class_name=student.class_name)
     with st.spinner(t("models.spinner_default")):
         result, model = default_model()
     return result, model, t("models.origin_default")

@@ -27,6 +27,7 @@ DEFAULTS: dict[str, Any] = {
     "own_added": None,  # Your own dataset: what the last action added, said once after the rerun
     "classroom_teacher": None,  # Classroom: the teacher token of the class this session runs
     "classroom_student": None,  # Classroom: the mmdemo.classroom.Student this session contributes as
+    "classroom_model": None,  # Classroom: (published at, MultimodalModel) of the class's model, read once
     "classroom_failures": 0,  # Classroom: wrong join codes tried in this session (each slows the next try)
     "classroom_nonce": 0,  # Classroom: bumped to clear the contribution inputs after an add
     "classroom_added": None,  # Classroom: what the last action did, said once after the rerun

@@ -249,3 +249,28 @@ def test_the_command_line_creates_exports_reimports_and_deletes_a_class(tmp_path
     assert main(["classroom", "--db", db, "delete", "--teacher", made["teacher_token"]]) == 0
     with pytest.raises(InputError, match=NO_CLASS):
         store.join(made["code"], "Bob")
+
+
+def test_an_old_database_is_migrated_in_place_and_keeps_its_classes(url):
+    """A database made by schema 1 (before published models) opens as the current schema, data intact."""
+    from mmdemo.classroom import store as module
+
+    engine = sa.create_engine(url)
+    with engine.begin() as conn:  # what the first release wrote
+        module._version.create(conn)
+        module._MIGRATIONS[1](conn)
+        conn.execute(module._version.insert().values(version=1))
+    engine.dispose()
+    old = ClassroomStore.__new__(ClassroomStore)  # a store of the first release: schema 1 only
+    old.url, old.engine = url, sa.create_engine(url)
+    codes = old.create_class("3B", ["cat", "dog"])
+    old.close()
+    store = ClassroomStore(url)
+    assert store.schema_version() == SCHEMA_VERSION == 2
+    ada = store.join(codes.code, "Ada")
+    assert store.published_model(ada.token) is None
+    store.publish_model(codes.teacher_token, b"model bytes", {"accuracy": 0.9})
+    model, result, _ = store.published_model(ada.token)
+    assert (model, result) == (b"model bytes", {"accuracy": 0.9})
+    store.delete_class(codes.teacher_token)
+    store.close()

@@ -6,6 +6,7 @@ import pytest
 
 from mmdemo.ui.classroom import class_store
 from tests.ui.conftest import open_page
+from tests.ui.test_try_it_yourself import prediction
 
 PAGE = "9_Classroom.py"
 
@@ -14,8 +15,15 @@ def _submit(at, label: str) -> None:
     next(b for b in at.button if b.label == label).click().run()
 
 
+def _open(query: dict | None = None):
+    """The Classroom page inside the app (from the home page), so the test can switch to other pages."""
+    at = open_page("app.py", query=query)
+    at.switch_page(f"pages/{PAGE}").run()
+    return at
+
+
 def _start(labels: str = "cat, dog"):
-    at = open_page(PAGE)
+    at = _open()
     at.text_input(key="classroom_new_name").input("3B")
     at.text_input(key="classroom_new_labels").input(labels)
     _submit(at, "Start the class")
@@ -28,7 +36,7 @@ def _code(teacher) -> str:
 
 
 def _join(code: str, name: str):
-    at = open_page(PAGE, query={"join": code})
+    at = _open({"join": code})
     at.text_input(key="classroom_name").input(name)
     _submit(at, "Join")
     assert not at.exception
@@ -107,3 +115,25 @@ def test_the_page_in_chinese():
     at = open_page_zh(PAGE)
     assert_speaks_chinese(at)
     assert [tab.label for tab in at.tabs] == ["创建班级（老师）", "加入班级（学生）"]
+
+
+def test_the_teacher_trains_on_the_class_data_publishes_and_a_students_try_it_uses_it():
+    teacher = _start()
+    ada = _join(_code(teacher), "Ada")
+    for k in range(6):
+        _give(ada, "cat", f"meow {k}")
+        _give(ada, "dog", f"woof {k}")
+    teacher.run()
+    assert teacher.button(key="classroom_publish").disabled  # nothing trained on the class data yet
+    teacher.button(key="classroom_use").click().run()
+    teacher.switch_page("pages/2_Train_and_compare.py").run()
+    teacher.button(key="train_button").click().run()
+    assert not teacher.exception
+    teacher.switch_page("pages/9_Classroom.py").run()
+    teacher.button(key="classroom_publish").click().run()
+    assert "Published" in teacher.success[0].value
+    ada.switch_page("pages/6_Try_it_yourself.py").run()
+    assert "published to class 3B by your teacher" in ada.info[0].value
+    ada.text_input(key="try_text").input("meow meow").run()
+    assert not ada.exception
+    assert prediction(ada) == "cat"  # the class's labels: the default digits model knows no cats
