@@ -15,6 +15,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from mmdemo.ui.classroom import REFRESH_SECONDS as REFRESH  # noqa: E402
 from tests.live_server import launch, serve, wait_idle  # noqa: E402
 
 OUT = ROOT / "docs" / "screenshots"
@@ -52,6 +53,63 @@ SHOTS = [
 ]
 
 
+#: What the classroom pictures type and click, per language.
+_CLASS = {
+    "en": {"labels": "cat, dog, bird", "words": ["meow", "woof", "tweet"], "add": "Add this sample"},
+    "zh": {"labels": "猫, 狗, 鸟", "words": ["喵", "汪", "啾"], "add": "添加这个样本"},
+}
+
+
+def _classroom(browser, url: str, lang: str) -> None:
+    """A teacher starts a class, two students give samples; pictures of the dashboard and a student's view."""
+    import re
+
+    said = _CLASS[lang]
+    teacher = browser.new_page(viewport={"width": 1280, "height": 900})
+    teacher.goto(f"{url}/Classroom?lang={lang}")
+    wait_idle(teacher)
+    boxes = teacher.locator("[data-testid='stTextInput'] input:visible")
+    boxes.nth(0).fill("3B")
+    boxes.nth(1).fill(said["labels"])
+    teacher.locator("[data-testid='stFormSubmitButton'] button:visible").first.click()
+    wait_idle(teacher, after_action=True)
+    teacher.locator("[data-testid='stImage']").first.wait_for()  # the QR code: the class exists
+    shown = " ".join(teacher.locator("[data-testid='stMarkdown']").all_inner_texts())
+    link = re.search(r"http://[^\s\"'<>]+/Classroom\?join=[A-Z0-9]{8}", shown).group(0)
+    for name, picks in (("Ada", [0, 1]), ("Bob", [2])):
+        student = browser.new_page(viewport={"width": 1280, "height": 900})
+        student.goto(f"{link}&lang={lang}")
+        wait_idle(student)
+        student.locator("[data-testid='stTextInput'] input:visible").nth(1).fill(name)  # the code is filled in
+        student.locator("[data-testid='stFormSubmitButton'] button:visible").first.click()
+        wait_idle(student, after_action=True)
+        for k in picks:
+            student.locator("[data-testid='stSelectbox']").first.click()
+            student.get_by_role("option").nth(k).click()
+            wait_idle(student, after_action=True)
+            box = student.locator("[data-testid='stTextInput'] input:visible").last
+            box.fill(said["words"][k])
+            box.press("Enter")
+            wait_idle(student, after_action=True)
+            student.get_by_role("button", name=said["add"]).click()
+            wait_idle(student, after_action=True)
+        if name == "Bob":
+            student.mouse.move(700, 500)
+            student.mouse.wheel(0, 700)
+            student.wait_for_timeout(1000)
+            _save(student, f"classroom-student-{lang}")
+        student.close()
+    teacher.wait_for_timeout((REFRESH + 1) * 1000)  # the dashboard refreshes by itself
+    _save(teacher, f"classroom-teacher-{lang}")
+    teacher.close()
+
+
+def _save(page, stem: str) -> None:
+    target = OUT / f"{stem}.jpg"
+    page.screenshot(path=str(target), type="jpeg", quality=70, full_page=False)
+    print(target.relative_to(ROOT))
+
+
 def main() -> None:
     from playwright.sync_api import sync_playwright
 
@@ -66,10 +124,9 @@ def main() -> None:
                 if action is not None:
                     action(page)
                 page.wait_for_timeout(1500)  # let plotly finish drawing
-                target = OUT / f"{stem}-{lang}.jpg"
-                page.screenshot(path=str(target), type="jpeg", quality=70, full_page=False)
-                print(target.relative_to(ROOT))
+                _save(page, f"{stem}-{lang}")
                 page.close()
+            _classroom(browser, url, lang)
         browser.close()
 
 
