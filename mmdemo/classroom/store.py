@@ -35,6 +35,7 @@ from mmdemo.datasets.builder import check_class_name
 from mmdemo.errors import InputError, ParameterError
 from mmdemo.features.audio import SAMPLE_RATE, prepare_audio
 from mmdemo.io import check_text, decode_audio, decode_image, encode_audio, encode_image
+from mmdemo.registry import MODALITIES
 
 __all__ = ["ClassCodes", "ClassroomStore", "SampleRow", "Student", "default_url", "SCHEMA_VERSION"]
 
@@ -303,9 +304,7 @@ class ClassroomStore:
             ).all()
         out: dict[str, dict[str, dict[str, int]]] = {}
         for r in rows:
-            per = out.setdefault(r.name, {}).setdefault(r.label, dict.fromkeys(("image", "audio", "text"), 0))
-            for m in ("image", "audio", "text"):
-                per[m] += int(getattr(r, m))
+            _tally(out.setdefault(r.name, {}).setdefault(r.label, dict.fromkeys(MODALITIES, 0)), r)
         return out
 
     def teacher_delete(self, teacher_token: str, sample_id: int) -> None:
@@ -359,7 +358,7 @@ class ClassroomStore:
                 )
             ).inserted_primary_key[0]
             for i in keep:
-                image, audio, text = (dataset.value(m, i) for m in ("image", "audio", "text"))
+                image, audio, text = (dataset.value(m, i) for m in MODALITIES)
                 conn.execute(
                     _samples.insert().values(
                         class_id=cls.id,
@@ -508,10 +507,7 @@ class ClassroomStore:
                 .where(where)
                 .order_by(_samples.c.id)
             ).all()
-        return [
-            SampleRow(int(r.id), r.label, r.name, tuple(m for m in ("image", "audio", "text") if getattr(r, m)))
-            for r in rows
-        ]
+        return [SampleRow(int(r.id), r.label, r.name, tuple(m for m in MODALITIES if getattr(r, m))) for r in rows]
 
     def delete_sample(self, token: str, sample_id: int) -> None:
         """Delete one of the student's own samples (another's is refused as if it did not exist)."""
@@ -532,10 +528,9 @@ class ClassroomStore:
             rows = conn.execute(
                 sa.select(_samples.c.label, *_presence()).where(_samples.c.class_id == s.class_id)
             ).all()
-        out = {label: dict.fromkeys(("image", "audio", "text"), 0) for label in s.labels.split("\n")}
+        out = {label: dict.fromkeys(MODALITIES, 0) for label in s.labels.split("\n")}
         for r in rows:
-            for m in ("image", "audio", "text"):
-                out[r.label][m] += int(getattr(r, m))
+            _tally(out[r.label], r)
         return out
 
 
@@ -546,6 +541,12 @@ def _presence() -> list:
         sa.case((_samples.c.audio_flac.is_not(None), 1), else_=0).label("audio"),
         sa.case((_samples.c.text.is_not(None), 1), else_=0).label("text"),
     ]
+
+
+def _tally(per: dict[str, int], row) -> None:
+    """Add one sample row's modalities (the `_presence` columns) to ``per`` (modality -> count)."""
+    for m in MODALITIES:
+        per[m] += int(getattr(row, m))
 
 
 def _sqlite_pragmas(dbapi_conn, _record) -> None:

@@ -156,7 +156,7 @@ def teacher_view(token: str) -> None:
         st.rerun()
     f.download_button(
         t("classroom.export"),
-        data=export_zip(store.dataset(token)) if info["samples"] else b"",
+        data=lambda: export_zip(store.dataset(token)),  # built on the click, not on every rerun
         disabled=not info["samples"],
         file_name="classroom.zip",
         mime="application/zip",
