@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 
 from mmdemo.classifiers import CLASSIFIERS
-from mmdemo.classroom import ClassroomStore
+from mmdemo.classroom import ClassroomStore, split_labels
 from mmdemo.corrupt import corrupt_dataset, corruption_kinds, parse_corruption
 from mmdemo.crossmodal import SHARED_SPACES
 from mmdemo.datasets import BUNDLED, MODALITIES, MultimodalDataset, export_zip, load_dataset, load_folder, load_zip
@@ -152,7 +152,7 @@ def build_parser() -> argparse.ArgumentParser:
     csub = p.add_subparsers(dest="action", required=True, parser_class=_Parser)
     c = csub.add_parser("create", help="a new class; prints its join code and the teacher token (keep it private)")
     c.add_argument("--name", required=True)
-    c.add_argument("--labels", required=True, help="comma-separated, e.g. cat,dog,bird or 0,1,2")
+    c.add_argument("--labels", help="comma-separated, e.g. cat,dog,bird or 0,1,2 (default: the zip's classes)")
     c.add_argument("--from-zip", type=Path, help="start the class with the samples of an exported dataset zip")
     c.add_argument("--json", action="store_true")
     for action, text in (
@@ -388,13 +388,13 @@ def _cmd_robustness(args: argparse.Namespace) -> None:
 def _cmd_classroom(args: argparse.Namespace) -> None:
     store = ClassroomStore(args.db)
     if args.action == "create":
-        labels = [x.strip() for x in args.labels.split(",") if x.strip()]
-        codes = store.create_class(args.name, labels)
-        added = 0
+        ds = None
         if args.from_zip:
             ds, problems = load_zip(args.from_zip)
             args.warnings.extend(problems)
-            added = store.import_dataset(codes.teacher_token, ds)
+        labels = split_labels(args.labels or "") or (list(ds.class_names) if ds is not None else [])
+        codes = store.create_class(args.name, labels)
+        added = 0 if ds is None else store.import_dataset(codes.teacher_token, ds)
         payload = {"code": codes.code, "teacher_token": codes.teacher_token, "labels": labels, "imported": added}
         text = f"class {args.name}: join code {codes.code}; teacher token {codes.teacher_token} (keep it private)"
         _emit(args, payload, text + (f"; {added} samples imported" if args.from_zip else ""))

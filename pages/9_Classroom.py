@@ -3,15 +3,14 @@
 import streamlit as st
 
 from mmdemo.ui import state
-from mmdemo.ui.classroom import start_or_join, student_view, teacher_view
+from mmdemo.ui.classroom import resume, start_or_join, student_view, teacher_view
 from mmdemo.ui.i18n import t
 from mmdemo.ui.page import guard, setup_page
 
 setup_page("classroom", pick_dataset=False)
 
 with guard():
-    if st.query_params.get("teacher"):  # the private teacher link
-        state.put("classroom_teacher", st.query_params["teacher"])
+    resume()  # a teacher's or student's own link opens their view again
     teacher, student = state.get("classroom_teacher"), state.get("classroom_student")
     if teacher:
         teacher_view(teacher)

@@ -10,6 +10,7 @@ from mmdemo.classroom.store import (
     SampleRow,
     Student,
     default_url,
+    split_labels,
 )
 
-__all__ = ["ClassCodes", "ClassroomStore", "SampleRow", "Student", "default_url"]
+__all__ = ["ClassCodes", "ClassroomStore", "SampleRow", "Student", "default_url", "split_labels"]

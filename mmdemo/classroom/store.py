@@ -37,7 +37,7 @@ from mmdemo.features.audio import SAMPLE_RATE, prepare_audio
 from mmdemo.io import check_text, decode_audio, decode_image, encode_audio, encode_image
 from mmdemo.registry import MODALITIES
 
-__all__ = ["ClassCodes", "ClassroomStore", "SampleRow", "Student", "default_url", "SCHEMA_VERSION"]
+__all__ = ["ClassCodes", "ClassroomStore", "SampleRow", "Student", "default_url", "split_labels", "SCHEMA_VERSION"]
 
 #: Characters of a join code: no 0/O, 1/I/L, so a code read off a projector is typed right.
 _CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -112,6 +112,17 @@ def default_url() -> str:
     return f"sqlite:///{folder / 'classroom.db'}"
 
 
+def split_labels(text: str) -> list[str]:
+    """Labels as a teacher types them: separated by commas (also Chinese ``，`` and ``、``), spaces trimmed.
+
+    >>> split_labels("cat, dog，bird、 fish ,")
+    ['cat', 'dog', 'bird', 'fish']
+    """
+    for sep in ("，", "、"):
+        text = str(text).replace(sep, ",")
+    return [x.strip() for x in text.split(",") if x.strip()]
+
+
 def _hash(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
@@ -145,12 +156,21 @@ class Student:
 
 @dataclass(frozen=True)
 class SampleRow:
-    """One stored sample: its id, label, who gave it and which modalities it has."""
+    """One stored sample: its id, label, who gave it, its stored bytes, and whether the reader gave it."""
 
     id: int
     label: str
     student: str
-    modalities: tuple[str, ...]
+    image_png: bytes | None
+    audio_flac: bytes | None
+    text: str | None
+    mine: bool
+
+    @property
+    def modalities(self) -> tuple[str, ...]:
+        """The modalities this sample has, in `MODALITIES` order."""
+        have = {"image": self.image_png, "audio": self.audio_flac, "text": self.text}
+        return tuple(m for m in MODALITIES if have[m] is not None)
 
 
 def _no_class() -> InputError:
@@ -306,6 +326,14 @@ class ClassroomStore:
         for r in rows:
             _tally(out.setdefault(r.name, {}).setdefault(r.label, dict.fromkeys(MODALITIES, 0)), r)
         return out
+
+    def teacher_samples(
+        self, teacher_token: str, *, label: str | None = None, newest: int | None = None
+    ) -> list[SampleRow]:
+        """Every sample of the teacher's class (of ``label`` only, the ``newest`` few only), oldest first."""
+        with self.engine.connect() as conn:
+            cls = self._class_of_teacher(conn, teacher_token)
+            return _rows(conn, _samples.c.class_id == cls.id, None, label, newest)
 
     def teacher_delete(self, teacher_token: str, sample_id: int) -> None:
         """Delete any sample of the teacher's class."""
@@ -496,18 +524,13 @@ class ClassroomStore:
             )
             return int(result.inserted_primary_key[0])
 
-    def samples(self, token: str) -> list[SampleRow]:
-        """The student's own samples; every sample of the class when the teacher opened the gallery."""
+    def samples(self, token: str, *, label: str | None = None, newest: int | None = None) -> list[SampleRow]:
+        """The student's own samples; every sample of the class when the teacher opened the gallery.
+        Of ``label`` only, the ``newest`` few only; oldest first."""
         with self.engine.connect() as conn:
             s = self._student(conn, token)
             where = _samples.c.class_id == s.class_id if s.gallery_open else _samples.c.student_id == s.id
-            rows = conn.execute(
-                sa.select(_samples.c.id, _samples.c.label, _students.c.name, *_presence())
-                .select_from(_samples.join(_students, _students.c.id == _samples.c.student_id))
-                .where(where)
-                .order_by(_samples.c.id)
-            ).all()
-        return [SampleRow(int(r.id), r.label, r.name, tuple(m for m in MODALITIES if getattr(r, m))) for r in rows]
+            return _rows(conn, where, s.id, label, newest)
 
     def delete_sample(self, token: str, sample_id: int) -> None:
         """Delete one of the student's own samples (another's is refused as if it did not exist)."""
@@ -532,6 +555,33 @@ class ClassroomStore:
         for r in rows:
             _tally(out[r.label], r)
         return out
+
+
+def _rows(conn, where, reader: int | None, label: str | None, newest: int | None) -> list[SampleRow]:
+    """The samples matching ``where`` (and ``label``), the ``newest`` few, oldest first; ``mine`` for ``reader``'s."""
+    query = (
+        sa.select(_samples, _students.c.name)
+        .select_from(_samples.join(_students, _students.c.id == _samples.c.student_id))
+        .where(where)
+        .order_by(_samples.c.id.desc())
+    )
+    if label is not None:
+        query = query.where(_samples.c.label == str(label))
+    if newest is not None:
+        query = query.limit(int(newest))
+    rows = conn.execute(query).all()
+    return [
+        SampleRow(
+            int(r.id),
+            r.label,
+            r.name,
+            None if r.image_png is None else bytes(r.image_png),
+            None if r.audio_flac is None else bytes(r.audio_flac),
+            r.text,
+            r.student_id == reader,
+        )
+        for r in reversed(rows)
+    ]
 
 
 def _presence() -> list:

@@ -3,22 +3,26 @@
 from __future__ import annotations
 
 import io
-import time
+from time import sleep
 
 import streamlit as st
 
-from mmdemo.classroom import ClassroomStore, Student
-from mmdemo.datasets import export_zip
+from mmdemo.classroom import ClassroomStore, SampleRow, Student, split_labels
+from mmdemo.datasets import export_zip, load_zip
 from mmdemo.errors import InputError, MMDemoError
 from mmdemo.ui import state
 from mmdemo.ui.data import USER_DATASET, set_user_dataset
 from mmdemo.ui.i18n import modality_name, say, t
 from mmdemo.ui.inputs import sample_inputs
+from mmdemo.ui.page import guard
 
-__all__ = ["class_store", "start_or_join", "student_view", "teacher_view", "join_link"]
+__all__ = ["class_store", "resume", "start_or_join", "student_view", "teacher_view", "join_link"]
 
 #: How often the teacher's dashboard reads the counts again by itself.
 REFRESH_SECONDS = 3
+#: How many samples a gallery shows at once (the newest), so a big class's page stays quick.
+GALLERY_SIZE = 24
+_GALLERY_COLUMNS = 4
 
 
 @st.cache_resource(show_spinner=False)
@@ -42,20 +46,41 @@ def _qr_png(text: str) -> bytes:
     return buf.getvalue()
 
 
+def resume() -> None:
+    """Open the view a link names: ``?teacher=`` (the private teacher link) or ``?student=`` (a student's own,
+    set when they join), so a reload, a lost connection or a restarted server carries on where it was."""
+    try:
+        if token := st.query_params.get("teacher"):
+            class_store().class_info(token)  # a wrong or deleted class's link says so
+            state.put("classroom_teacher", token)
+        elif (token := st.query_params.get("student")) and state.get("classroom_student") is None:
+            state.put("classroom_student", class_store().student(token))
+    except InputError as exc:
+        st.query_params.pop("teacher", None)
+        st.query_params.pop("student", None)
+        state.pop("classroom_teacher")
+        st.error(say(exc.message), icon="⚠️")
+
+
 def start_or_join() -> None:
-    """Two forms: a teacher starts a class, a student joins one (the code may come from the link)."""
-    labels = [t("classroom.tab_start"), t("classroom.tab_join")]
+    """Two forms: a teacher starts a class (from a zip, if they like), a student joins one (the code may come
+    from the link)."""
+    tabs = [t("classroom.tab_start"), t("classroom.tab_join")]
     # A student who opened the class's link lands on the join form.
-    start, join = st.tabs(labels, default=labels[1] if st.query_params.get("join") else labels[0])
+    start, join = st.tabs(tabs, default=tabs[1] if st.query_params.get("join") else tabs[0])
     with start, st.form("classroom_start", border=False):
         name = st.text_input(t("classroom.class_name"), key="classroom_new_name", max_chars=80)
         labels = st.text_input(
             t("classroom.labels"), key="classroom_new_labels", placeholder=t("classroom.labels_placeholder")
         )
+        upload = st.file_uploader(t("classroom.from_zip"), type=["zip"], key="classroom_zip")
         if st.form_submit_button(t("classroom.start"), type="primary"):
-            codes = class_store().create_class(name, [x.strip() for x in labels.replace("，", ",").split(",")])
-            state.put("classroom_teacher", codes.teacher_token)
-            st.rerun()
+            try:
+                _start(name, labels, upload)
+            except MMDemoError as exc:  # said in the form, which keeps what was typed
+                st.error(say(exc.message), icon="⚠️")
+            else:
+                st.rerun()
     with join, st.form("classroom_join", border=False):
         code = st.text_input(
             t("classroom.code"), value=st.query_params.get("join", ""), key="classroom_code", max_chars=16
@@ -63,25 +88,45 @@ def start_or_join() -> None:
         who = st.text_input(t("classroom.display_name"), key="classroom_name", max_chars=40)
         if st.form_submit_button(t("classroom.join"), type="primary"):
             try:
-                state.put("classroom_student", class_store().join(code, who))
-            except InputError:
-                # Guessing codes is slowed: each wrong try in this session waits longer (up to 8 s).
-                state.put("classroom_failures", state.get("classroom_failures") + 1)
-                time.sleep(min(8.0, 0.25 * 2 ** state.get("classroom_failures")))
-                raise
-            st.rerun()
+                student = class_store().join(code, who)
+            except InputError as exc:
+                # Guessing codes is slowed: each wrong try in this session waits twice as long (up to 8 s).
+                failures = state.get("classroom_failures") + 1
+                state.put("classroom_failures", failures)
+                sleep(min(8.0, 0.25 * 2**failures))
+                st.error(say(exc.message), icon="⚠️")
+            else:
+                state.put("classroom_student", student)
+                st.query_params.pop("join", None)
+                st.query_params["student"] = student.token
+                st.rerun()
+
+
+def _start(name: str, labels: str, upload) -> None:
+    """Make the class (with the zip's samples; its folders are the labels when none were typed)."""
+    dataset, problems = (None, []) if upload is None else load_zip(upload.getvalue(), name=upload.name)
+    wanted = split_labels(labels) or (list(dataset.class_names) if dataset is not None else [])
+    store = class_store()
+    codes = store.create_class(name, wanted)
+    state.put("classroom_teacher", codes.teacher_token)
+    st.query_params["teacher"] = codes.teacher_token
+    if dataset is not None:
+        added = store.import_dataset(codes.teacher_token, dataset)
+        state.put("classroom_added", " ".join([t("classroom.imported", n=added, file=upload.name), *problems]))
 
 
 def student_view(student: Student) -> None:
-    """The contribution form for one label at a time, the student's own samples and the class's counts."""
+    """The contribution form for one label at a time, the samples the student may see, the class's counts."""
     store = class_store()
     st.subheader(t("classroom.welcome", name=student.name, class_name=student.class_name))
     nonce = state.get("classroom_nonce")
     label = st.selectbox(t("classroom.label"), list(student.labels), key="classroom_label")
-    values = sample_inputs(
+    values, problems = sample_inputs(
         "classroom", nonce, sources=("Draw", "Camera", "Upload"), placeholder=t("classroom.text_placeholder")
     )
-    if st.button(t("classroom.add"), type="primary", key="classroom_add"):
+    if problems:
+        st.caption(t("classroom.fix_first"))
+    if st.button(t("classroom.add"), type="primary", key="classroom_add", disabled=bool(problems)):
         try:
             store.add_sample(student.token, label, **values)
         except MMDemoError as exc:  # said here, so the student's samples below still show
@@ -92,30 +137,15 @@ def student_view(student: Student) -> None:
             st.rerun()
     if msg := state.pop("classroom_added"):
         st.success(msg)
-
-    mine = store.samples(student.token)
-    st.subheader(t("classroom.my_samples", n=len(mine)))
-    if mine:
-        st.dataframe(
-            [
-                {
-                    t("classroom.col_id"): s.id,
-                    t("classroom.col_label"): s.label,
-                    t("classroom.col_student"): s.student,
-                    t("classroom.col_has"): ", ".join(modality_name(m) for m in s.modalities),
-                }
-                for s in mine
-            ],
-            hide_index=True,
-        )
-        own = [s.id for s in mine if s.student == student.name]
-        a, b = st.columns([3, 1])
-        pick = a.selectbox(t("classroom.sample"), own, key="classroom_pick") if own else None
-        if pick is not None and b.button(t("classroom.delete"), key="classroom_delete"):
-            store.delete_sample(student.token, int(pick))
-            st.rerun()
     st.subheader(t("classroom.class_counts"))
     st.dataframe(_counts_table(store.counts(student.token)), hide_index=True)
+    st.subheader(t("classroom.my_samples"))
+    pick = _label_filter(student.labels, "classroom_show")
+    _gallery(
+        store.samples(student.token, label=pick, newest=GALLERY_SIZE),
+        delete=lambda sample_id: store.delete_sample(student.token, sample_id),
+        mine_only=True,
+    )
 
 
 def _counts_table(counts: dict[str, dict[str, int]]) -> list[dict]:
@@ -125,8 +155,43 @@ def _counts_table(counts: dict[str, dict[str, int]]) -> list[dict]:
     ]
 
 
+def _label_filter(labels, key: str) -> str | None:
+    """Which label a gallery shows: one, or all (None)."""
+    every = t("classroom.all_labels")
+    pick = st.selectbox(t("classroom.show"), [every, *labels], key=key)
+    return None if pick == every else pick
+
+
+def _gallery(samples: list[SampleRow], *, delete, mine_only: bool) -> None:
+    """The samples as cards, newest first: picture, sound, text, who gave it; a delete button on each the
+    reader may delete (their own; every one for the teacher)."""
+    if not samples:
+        st.caption(t("classroom.gallery_empty"))
+        return
+    if len(samples) == GALLERY_SIZE:
+        st.caption(t("classroom.newest", n=GALLERY_SIZE))
+    cols = st.columns(_GALLERY_COLUMNS)
+    for i, s in enumerate(reversed(samples)):
+        with cols[i % _GALLERY_COLUMNS].container(border=True):
+            st.caption(t("classroom.card", id=s.id, label=s.label, student=s.student))
+            if s.image_png is not None:
+                st.image(s.image_png, width=120)
+            if s.audio_flac is not None:
+                st.audio(s.audio_flac, format="audio/flac")
+            if s.text is not None:
+                st.text(s.text)
+            if (s.mine or not mine_only) and st.button(t("classroom.delete"), key=f"classroom_del_{s.id}"):
+                try:
+                    delete(s.id)
+                except MMDemoError as exc:
+                    st.error(say(exc.message), icon="⚠️")
+                else:
+                    st.rerun()
+
+
 def teacher_view(token: str) -> None:
-    """Codes to project, the live counts, lock and gallery switches, using, exporting or deleting the data."""
+    """Codes to project, the live counts, lock and gallery switches, the gallery, using, exporting or
+    deleting the data, publishing the model trained on it."""
     store = class_store()
     info = store.class_info(token)
     link = join_link(info["code"])
@@ -134,9 +199,12 @@ def teacher_view(token: str) -> None:
     a, b = st.columns([2, 1])
     a.markdown(t("classroom.code_big", code=info["code"]))
     a.markdown(t("classroom.link", link=link))
-    a.caption(t("classroom.teacher_link_note"))
-    a.code(link.replace(f"join={info['code']}", f"teacher={token}"), language=None)
+    with a.expander(t("classroom.teacher_link")):  # closed: the projected screen does not show it
+        st.caption(t("classroom.teacher_link_note"))
+        st.code(link.replace(f"join={info['code']}", f"teacher={token}"), language=None)
     b.image(_qr_png(link), caption=t("classroom.qr_caption"), width=240)
+    if msg := state.pop("classroom_added"):
+        st.success(msg)
     _dashboard(token)
     c, d = st.columns(2)
     c.toggle(t("classroom.lock"), value=info["locked"], key="classroom_locked", on_change=_switch, args=(token, "lock"))
@@ -162,11 +230,13 @@ def teacher_view(token: str) -> None:
         mime="application/zip",
         key="classroom_export",
     )
-    if g.button(t("classroom.delete_class"), key="classroom_delete_class"):
-        store.delete_class(token)
-        state.pop("classroom_teacher")
-        st.query_params.pop("teacher", None)
-        st.rerun()
+    with g.popover(t("classroom.delete_class")):
+        st.caption(t("classroom.delete_class_note", samples=info["samples"], students=info["students"]))
+        if st.button(t("classroom.delete_class_confirm"), type="primary", key="classroom_delete_class"):
+            store.delete_class(token)
+            state.pop("classroom_teacher")
+            st.query_params.pop("teacher", None)
+            st.rerun()
     trained = state.get("trained")
     ready = trained is not None and trained.result is not None and trained.result.dataset == info["name"]
     if st.button(t("classroom.publish"), key="classroom_publish", disabled=not ready):
@@ -175,8 +245,13 @@ def teacher_view(token: str) -> None:
         st.rerun()
     if not ready:
         st.caption(t("classroom.publish_help"))
-    if msg := state.pop("classroom_added"):
-        st.success(msg)
+    with st.expander(t("classroom.gallery_heading", n=info["samples"])):
+        pick = _label_filter(info["labels"], "classroom_gallery_show")
+        _gallery(
+            store.teacher_samples(token, label=pick, newest=GALLERY_SIZE),
+            delete=lambda sample_id: store.teacher_delete(token, sample_id),
+            mine_only=False,
+        )
 
 
 def _switch(token: str, which: str) -> None:
@@ -189,6 +264,11 @@ def _switch(token: str, which: str) -> None:
 @st.fragment(run_every=REFRESH_SECONDS)
 def _dashboard(token: str) -> None:
     """The counts per student, label and modality; redrawn by itself every few seconds."""
+    with guard():  # a fragment reruns on its own, outside the page's guard
+        _counts_by_student(token)
+
+
+def _counts_by_student(token: str) -> None:
     store = class_store()
     counts, info = store.teacher_counts(token), store.class_info(token)
     st.subheader(t("classroom.dashboard", students=info["students"], samples=info["samples"]))

@@ -19,14 +19,21 @@ _IMAGE_TYPES = [e.lstrip(".") for e in IMAGE_EXTENSIONS]
 _AUDIO_TYPES = [e.lstrip(".") for e in AUDIO_EXTENSIONS]
 
 
-def _decoded(decoder, uploaded):
-    """Decode an UploadedFile with ``decoder``; show the error and return None when it fails."""
+def _refused(exc: InputError, problems: list[str] | None) -> None:
+    """Say why an input was refused (and note it in ``problems``)."""
+    st.error(say(exc.message), icon="⚠️")
+    if problems is not None:
+        problems.append(say(exc.message))
+
+
+def _decoded(decoder, uploaded, problems: list[str] | None = None):
+    """Decode an UploadedFile with ``decoder``; say why and return None when it fails."""
     if uploaded is None:
         return None
     try:
         return decoder(uploaded.getvalue(), uploaded.name)
     except InputError as exc:
-        st.error(say(exc.message), icon="⚠️")
+        _refused(exc, problems)
         return None
 
 
@@ -61,33 +68,40 @@ def _source_name(source: str) -> str:
     return t(f"inputs.source.{source.lower()}")
 
 
-def image_input(key: str, *, sources: tuple[str, ...] = ("Upload", "Camera", "Draw")) -> np.ndarray | None:
-    """Pick how to give a picture, then give it; returns float32 in [0, 1] or None."""
+def image_input(
+    key: str, *, sources: tuple[str, ...] = ("Upload", "Camera", "Draw"), problems: list[str] | None = None
+) -> np.ndarray | None:
+    """Pick how to give a picture, then give it; returns float32 in [0, 1] or None.
+    A picture that cannot be read is said on the page, and noted in ``problems``."""
     source = st.segmented_control(
         t("inputs.picture_from"), sources, default=sources[0], format_func=_source_name, key=f"{key}_source"
     )
     if source == "Camera":
-        return _decoded(decode_image, st.camera_input(t("inputs.camera"), key=f"{key}_camera"))
+        return _decoded(decode_image, st.camera_input(t("inputs.camera"), key=f"{key}_camera"), problems)
     if source == "Draw":
         st.caption(t("inputs.draw_caption"))
         return drawn_image(f"{key}_canvas")
-    return _decoded(decode_image, st.file_uploader(t("inputs.upload_picture"), type=_IMAGE_TYPES, key=f"{key}_upload"))
+    upload = st.file_uploader(t("inputs.upload_picture"), type=_IMAGE_TYPES, key=f"{key}_upload")
+    return _decoded(decode_image, upload, problems)
 
 
-def audio_input(key: str) -> tuple[np.ndarray, int] | None:
-    """Record with the microphone or upload a sound file; returns (samples, rate) or None."""
+def audio_input(key: str, *, problems: list[str] | None = None) -> tuple[np.ndarray, int] | None:
+    """Record with the microphone or upload a sound file; returns (samples, rate) or None.
+    A sound that cannot be read is said on the page, and noted in ``problems``."""
     source = st.segmented_control(
         t("inputs.sound_from"), ["Record", "Upload"], default="Record", format_func=_source_name, key=f"{key}_source"
     )
     if source == "Upload":
         return _decoded(
-            decode_audio, st.file_uploader(t("inputs.upload_sound"), type=_AUDIO_TYPES, key=f"{key}_upload")
+            decode_audio,
+            st.file_uploader(t("inputs.upload_sound"), type=_AUDIO_TYPES, key=f"{key}_upload"),
+            problems,
         )
-    return _decoded(decode_audio, st.audio_input(t("inputs.record"), key=f"{key}_record"))
+    return _decoded(decode_audio, st.audio_input(t("inputs.record"), key=f"{key}_record"), problems)
 
 
-def text_input(key: str, *, placeholder: str | None = None) -> str | None:
-    """A short text; None when empty, an error message when it is not acceptable."""
+def text_input(key: str, *, placeholder: str | None = None, problems: list[str] | None = None) -> str | None:
+    """A short text; None when empty, an error message (noted in ``problems``) when it is not acceptable."""
     text = st.text_input(
         t("inputs.text"),
         key=key,
@@ -99,21 +113,24 @@ def text_input(key: str, *, placeholder: str | None = None) -> str | None:
     try:
         return check_text(text)
     except InputError as exc:
-        st.error(say(exc.message), icon="⚠️")
+        _refused(exc, problems)
         return None
 
 
-def sample_inputs(prefix: str, nonce: int, *, sources: tuple[str, ...], placeholder: str) -> dict:
-    """A picture, a recording and a text side by side, for one multimodal sample: modality -> value or None.
+def sample_inputs(prefix: str, nonce: int, *, sources: tuple[str, ...], placeholder: str) -> tuple[dict, list[str]]:
+    """A picture, a recording and a text side by side, for one multimodal sample.
 
+    Returns (modality -> value or None, why each given input that could not be read was refused); a
+    caller saves nothing while the second is not empty, so a bad file is never silently left out.
     Keys are ``<prefix>_image_<nonce>``, ``<prefix>_audio_<nonce>``, ``<prefix>_text_<nonce>``: a new
     ``nonce`` clears them (after the sample is saved).
     """
+    problems: list[str] = []
     cols = st.columns(3)
     with cols[0]:
-        image = image_input(f"{prefix}_image_{nonce}", sources=sources)
+        image = image_input(f"{prefix}_image_{nonce}", sources=sources, problems=problems)
     with cols[1]:
-        audio = audio_input(f"{prefix}_audio_{nonce}")
+        audio = audio_input(f"{prefix}_audio_{nonce}", problems=problems)
     with cols[2]:
-        text = text_input(f"{prefix}_text_{nonce}", placeholder=placeholder)
-    return {"image": image, "audio": audio, "text": text}
+        text = text_input(f"{prefix}_text_{nonce}", placeholder=placeholder, problems=problems)
+    return {"image": image, "audio": audio, "text": text}, problems

@@ -17,7 +17,7 @@ def test_a_class_collects_one_dataset_and_the_dashboard_counts_by_itself(page, b
     teacher.get_by_role("textbox", name="Name of the class").fill("3B")
     teacher.get_by_role("textbox", name="Labels, separated by commas").fill("cat, dog")
     click(teacher, "Start the class")
-    teacher.get_by_text("0 students, 0 samples").wait_for()
+    teacher.get_by_text("students: 0, samples: 0").wait_for()
     shown = " ".join(teacher.locator("[data-testid='stMarkdown']").all_inner_texts())
     link = re.search(r"http://[^\s\"'<>]+/Classroom\?join=[A-Z0-9]{8}", shown)
     assert link, "the join link is shown"
@@ -40,7 +40,7 @@ def test_a_class_collects_one_dataset_and_the_dashboard_counts_by_itself(page, b
         students.append(context)
 
     # The dashboard was not touched: it refreshes by itself.
-    teacher.get_by_text("2 students, 2 samples").wait_for(timeout=30_000)
+    teacher.get_by_text("students: 2, samples: 2").wait_for(timeout=30_000)
     assert no_exception(teacher)
     for context in students:
         context.close()

@@ -92,6 +92,7 @@ def test_every_teacher_action_needs_the_teacher_token(store):
         lambda tok: store.set_gallery_open(tok, True),
         lambda tok: store.teacher_counts(tok),
         lambda tok: store.dataset(tok),
+        lambda tok: store.teacher_samples(tok),
         lambda tok: store.teacher_delete(tok, 1),
         lambda tok: store.delete_class(tok),
     ):
@@ -118,9 +119,38 @@ def test_a_student_reads_and_deletes_only_their_own_until_the_gallery_opens(stor
     assert [s.id for s in store.samples(bob.token)] == [b1]  # still there
     store.set_gallery_open(mine.teacher_token, True)
     assert [s.id for s in store.samples(ada.token)] == [a1, b1]  # the class's, never another class's
+    assert [(s.student, s.mine) for s in store.samples(ada.token)] == [("Ada", True), ("Bob", False)]
     assert [s.id for s in store.samples(eve.token)] == [e1]
+    with pytest.raises(InputError, match="no sample number"):
+        store.delete_sample(ada.token, b1)  # seeing it in the gallery does not make it hers
     store.delete_sample(ada.token, a1)
     assert [s.id for s in store.samples(bob.token)] == [b1]
+
+
+def test_the_teachers_gallery_shows_every_sample_of_the_class_newest_few_by_label_and_deletes_any(store):
+    codes, other = store.create_class("3B", ["cat", "dog"]), store.create_class("4A", ["cat", "dog"])
+    ada, bob = store.join(codes.code, "Ada"), store.join(codes.code, "Bob")
+    eve = store.join(other.code, "Eve")
+    drawing = np.zeros((28, 28), np.float32)
+    drawing[8:20, 8:20] = 1.0
+    ids = [
+        store.add_sample(ada.token, "cat", image=drawing, audio=_beep()),
+        store.add_sample(bob.token, "dog", text="woof"),
+        store.add_sample(bob.token, "cat", text="meow"),
+    ]
+    store.add_sample(eve.token, "cat", text="purr")
+    shown = store.teacher_samples(codes.teacher_token)
+    assert [s.id for s in shown] == ids  # the class's only, oldest first
+    first = shown[0]
+    assert first.image_png.startswith(b"\x89PNG") and first.audio_flac.startswith(b"fLaC") and first.text is None
+    assert first.modalities == ("image", "audio") and shown[1].modalities == ("text",)
+    assert [s.id for s in store.teacher_samples(codes.teacher_token, label="cat")] == [ids[0], ids[2]]
+    assert [s.id for s in store.teacher_samples(codes.teacher_token, newest=2)] == ids[1:]
+    store.teacher_delete(codes.teacher_token, ids[1])
+    store.teacher_delete(codes.teacher_token, store.teacher_samples(other.teacher_token)[0].id)  # not this class's
+    assert [s.id for s in store.teacher_samples(codes.teacher_token)] == [ids[0], ids[2]]
+    assert [s.text for s in store.teacher_samples(other.teacher_token)] == ["purr"]  # another class's stays
+    assert store.counts(bob.token)["dog"] == {"image": 0, "audio": 0, "text": 0}
 
 
 def test_samples_are_stored_re_encoded_and_come_back_as_an_instance_paired_dataset(store, url):
@@ -238,10 +268,13 @@ def test_the_command_line_creates_exports_reimports_and_deletes_a_class(tmp_path
     assert capsys.readouterr().out.strip() == f"2 samples written to {out}"
     back, problems = load_zip(out)
     assert (back.n_samples, problems, sorted(back.class_names)) == (2, [], ["cat", "dog"])
-    args = ["classroom", "--db", db, "create", "--name", "3B again", "--labels", "cat,dog", "--from-zip", str(out)]
+    args = ["classroom", "--db", db, "create", "--name", "3B again", "--from-zip", str(out)]
     assert main([*args, "--json"]) == 0
     again = json.loads(capsys.readouterr().out)
-    assert again["imported"] == 2
+    assert again["imported"] == 2 and again["labels"] == ["cat", "dog"]  # the zip's classes
+    assert main(["classroom", "--db", db, "create", "--name", "no labels"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "at least two labels" in err[0]
     assert store.dataset(again["teacher_token"]).data["text"] == ["meow", "woof"]
     assert main(["classroom", "--db", db, "counts", "--teacher", "not-the-token"]) == 2
     err = capsys.readouterr().err.strip().splitlines()
