@@ -73,12 +73,19 @@ def _time_to_interactive(browser, script: Path | str) -> float:
 _WATCH_RUN = """() => {
     const app = document.querySelector("[data-testid='stApp']");
     window.__run = {start: performance.now(), running: null, done: null};
-    new MutationObserver(() => {
-        const state = app.getAttribute("data-test-script-state");
-        if (state === "running" && window.__run.running === null) window.__run.running = performance.now();
-        if (state === "notRunning" && window.__run.running !== null && window.__run.done === null)
-            window.__run.done = performance.now();
-    }).observe(app, {attributes: true, attributeFilter: ["data-test-script-state"]});
+    // Each change is read from its own record: a run that starts and ends within one batch of changes
+    // (a busy machine) is still seen to end.
+    new MutationObserver((records) => {
+        for (const r of records) {
+            const now = performance.now();
+            if (r.oldValue === "running" && window.__run.done === null) {
+                if (window.__run.running === null) window.__run.running = now;
+                window.__run.done = now;
+            } else if (r.oldValue !== "running" && window.__run.running === null) {
+                window.__run.running = now;  // this change made it "running"
+            }
+        }
+    }).observe(app, {attributes: true, attributeOldValue: true, attributeFilter: ["data-test-script-state"]});
 }"""
 
 

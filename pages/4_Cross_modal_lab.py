@@ -3,6 +3,7 @@
 import streamlit as st
 
 from mmdemo.crossmodal import SHARED_SPACES
+from mmdemo.experiments.crossmodal import best_pair
 from mmdemo.experiments.evaluate import missing_modality_report
 from mmdemo.fusion.missing import MISSING_STRATEGIES
 from mmdemo.ui import state
@@ -33,10 +34,23 @@ with guard():
     # format_func outside this run (AppTest does), where the session's language is not known.
     names = {m: modality_name(m) for m in ds.modalities}
     spaces = {k: t("crossmodal.option", name=k, description=v) for k, v in described(SHARED_SPACES).items()}
+    first, second = best_pair(ds)  # opens on the pair the most samples have both of
     a, b, c, d = st.columns(4)
-    query = a.selectbox(t("crossmodal.query_modality"), ds.modalities, format_func=names.get, key="xm_query")
+    query = a.selectbox(
+        t("crossmodal.query_modality"),
+        ds.modalities,
+        index=ds.modalities.index(first),
+        format_func=names.get,
+        key="xm_query",
+    )
     targets = [m for m in ds.modalities if m != query]
-    target = b.selectbox(t("crossmodal.target_modality"), targets, format_func=names.get, key="xm_target")
+    target = b.selectbox(
+        t("crossmodal.target_modality"),
+        targets,
+        index=targets.index(second) if second in targets else 0,
+        format_func=names.get,
+        key="xm_target",
+    )
     method = c.selectbox(t("crossmodal.method"), list(SHARED_SPACES), format_func=spaces.get, key="xm_method")
     seed = int(d.number_input(t("crossmodal.seed"), 0, 9999, 0, key="xm_seed"))
     if ds.pairing == "label":

@@ -38,3 +38,24 @@ def wav_bytes():
         return buf.getvalue()
 
     return encode
+
+
+@pytest.fixture(scope="session")
+def postgres_server():
+    """The URL of a real PostgreSQL server this run started on 127.0.0.1 (tests/pg_server.py)."""
+    from tests.pg_server import postgres_url
+
+    with postgres_url() as url:
+        yield url
+
+
+@pytest.fixture
+def postgres_db(postgres_server):
+    """The PostgreSQL server's database, emptied for this test."""
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(postgres_server)
+    with engine.begin() as conn:
+        conn.exec_driver_sql("drop schema public cascade; create schema public")
+    engine.dispose()
+    return postgres_server

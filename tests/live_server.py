@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import socket
 import subprocess
 import sys
@@ -35,15 +36,22 @@ def free_port() -> int:
 
 @contextlib.contextmanager
 def serve(
-    script: str | Path = "app.py", *, wait: bool = True, log: Path | None = None
+    script: str | Path = "app.py",
+    *,
+    wait: bool = True,
+    log: Path | None = None,
+    port: int | None = None,
+    env: dict[str, str] | None = None,
 ) -> Iterator[tuple[str, subprocess.Popen]]:
-    """Start ``streamlit run script`` on a free loopback port; yield (url, process); stop it afterwards.
+    """Start ``streamlit run script`` on ``port`` (default a free one) of 127.0.0.1; yield (url, process);
+    stop it afterwards.
 
     With ``wait=False`` the caller times the start-up itself (the URL may not
-    answer yet). ``log`` receives the server's output. The file watcher is off:
-    a file saved during a run must not reload modules under running sessions.
+    answer yet). ``log`` receives the server's output; ``env`` is added to this
+    process's environment. The file watcher is off: a file saved during a run
+    must not reload modules under running sessions.
     """
-    port = free_port()
+    port = port or free_port()
     cmd = [
         sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(port),
         "--server.address", "127.0.0.1", "--server.headless", "true", "--server.fileWatcherType", "none",
@@ -52,7 +60,9 @@ def serve(
     if log is not None:
         log.parent.mkdir(parents=True, exist_ok=True)
         out = log.open("w")
-    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)
+    proc = subprocess.Popen(
+        cmd, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, env=None if env is None else {**os.environ, **env}
+    )
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 120

@@ -532,6 +532,12 @@ class ClassroomStore:
             where = _samples.c.class_id == s.class_id if s.gallery_open else _samples.c.student_id == s.id
             return _rows(conn, where, s.id, label, newest)
 
+    def given(self, token: str) -> int:
+        """How many samples the student has now (their own, not deleted)."""
+        with self.engine.connect() as conn:
+            s = self._student(conn, token)
+            return int(conn.execute(sa.select(sa.func.count()).where(_samples.c.student_id == s.id)).scalar_one())
+
     def delete_sample(self, token: str, sample_id: int) -> None:
         """Delete one of the student's own samples (another's is refused as if it did not exist)."""
         with self.engine.begin() as conn:

@@ -15,7 +15,7 @@ from mmdemo.errors import DatasetError, ParameterError, modality_word
 from mmdemo.model import FeatureCache, MultimodalModel
 from mmdemo.splits import split_indices
 
-__all__ = ["MIN_PAIRED_SAMPLES", "SharedSpaceResult", "shared_space_experiment"]
+__all__ = ["MIN_PAIRED_SAMPLES", "SharedSpaceResult", "best_pair", "shared_space_experiment"]
 
 #: Fewest samples with both the query and the target modality the lab works with.
 MIN_PAIRED_SAMPLES = 10
@@ -124,6 +124,18 @@ def _check_pair(dataset: MultimodalDataset, query: str, target: str, method: str
         )
     SHARED_SPACES.check(method)
     dataset.require_modalities([query, target])
+
+
+def best_pair(dataset: MultimodalDataset) -> tuple[str, str]:
+    """The two modalities of ``dataset`` (it has two or more) that the most samples have both of (in the
+    dataset's order on a tie): the pair a shared space has the most to learn from, which the lab opens on.
+
+    >>> from mmdemo.datasets import make_xor_shapes
+    >>> best_pair(make_xor_shapes(40))
+    ('image', 'audio')
+    """
+    pairs = [(a, b) for i, a in enumerate(dataset.modalities) for b in dataset.modalities[i + 1 :]]
+    return max(pairs, key=lambda p: int(np.sum(dataset.present(p[0]) & dataset.present(p[1]))))
 
 
 def shared_space_experiment(

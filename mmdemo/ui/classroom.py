@@ -5,11 +5,13 @@ from __future__ import annotations
 import io
 from time import sleep
 
+import pandas as pd
 import streamlit as st
 
 from mmdemo.classroom import ClassroomStore, SampleRow, Student, split_labels
 from mmdemo.datasets import export_zip, load_zip
 from mmdemo.errors import InputError, MMDemoError
+from mmdemo.registry import MODALITIES
 from mmdemo.ui import state
 from mmdemo.ui.data import USER_DATASET, set_user_dataset
 from mmdemo.ui.i18n import modality_name, say, t
@@ -119,7 +121,9 @@ def student_view(student: Student) -> None:
     """The contribution form for one label at a time, the samples the student may see, the class's counts."""
     store = class_store()
     st.subheader(t("classroom.welcome", name=student.name, class_name=student.class_name))
-    nonce = state.get("classroom_nonce")
+    # The inputs' keys change with every sample saved (or deleted), which clears them; counted in the database,
+    # so a session that starts again (a restarted server) keeps what the student was typing.
+    nonce = store.given(student.token)
     label = st.selectbox(t("classroom.label"), list(student.labels), key="classroom_label")
     values, problems = sample_inputs(
         "classroom", nonce, sources=("Draw", "Camera", "Upload"), placeholder=t("classroom.text_placeholder")
@@ -132,7 +136,6 @@ def student_view(student: Student) -> None:
         except MMDemoError as exc:  # said here, so the student's samples below still show
             st.error(say(exc.message), icon="⚠️")
         else:
-            state.put("classroom_nonce", nonce + 1)
             state.put("classroom_added", t("classroom.added", label=label))
             st.rerun()
     if msg := state.pop("classroom_added"):
@@ -272,16 +275,13 @@ def _counts_by_student(token: str) -> None:
     store = class_store()
     counts, info = store.teacher_counts(token), store.class_info(token)
     st.subheader(t("classroom.dashboard", students=info["students"], samples=info["samples"]))
+    columns = [t("classroom.col_student"), t("classroom.col_label"), *(modality_name(m) for m in MODALITIES)]
     rows = [
-        {
-            t("classroom.col_student"): who,
-            t("classroom.col_label"): label,
-            **{modality_name(m): n for m, n in per.items()},
-        }
+        dict(zip(columns, [who, label, *(per[m] for m in MODALITIES)]))
         for who, by_label in counts.items()
         for label, per in by_label.items()
     ]
-    if rows:
-        st.dataframe(rows, hide_index=True)
-    else:
+    # The table is drawn even while empty: the browser has its code before a lost connection could stop it.
+    st.dataframe(pd.DataFrame(rows, columns=columns), hide_index=True)
+    if not rows:
         st.caption(t("classroom.no_samples_yet"))

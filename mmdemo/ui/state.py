@@ -29,7 +29,6 @@ DEFAULTS: dict[str, Any] = {
     "classroom_student": None,  # Classroom: the mmdemo.classroom.Student this session contributes as
     "classroom_model": None,  # Classroom: (published at, MultimodalModel) of the class's model, read once
     "classroom_failures": 0,  # Classroom: wrong join codes tried in this session (each slows the next try)
-    "classroom_nonce": 0,  # Classroom: bumped to clear the contribution inputs after an add
     "classroom_added": None,  # Classroom: what the last action did, said once after the rerun
     "own_problems": [],  # Your own dataset: messages of what the last import skipped or warned about
     "own_errors": [],  # Your own dataset: uploaded files that were not added, and why

@@ -37,6 +37,12 @@ def select(page, label: str, option: str) -> None:
     wait_idle(page, after_action=True)
 
 
+def choose(page, option: str) -> None:
+    """Click an option of the first segmented control showing it, and wait for the rerun."""
+    page.locator("[data-testid='stButtonGroup'] button", has_text=option).first.click()
+    wait_idle(page, after_action=True)
+
+
 def record_word(page, seconds: float = 2.5) -> None:
     """Record with the (fake) microphone of the first audio input for ``seconds``."""
     page.get_by_role("button", name="Record").first.click()

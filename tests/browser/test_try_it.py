@@ -7,15 +7,19 @@ import re
 import numpy as np
 import pytest
 
-from tests.browser.helpers import draw_strokes, no_exception, open_page, prediction, record_word, take_photo, wait_idle
+from tests.browser.helpers import (
+    choose,
+    draw_strokes,
+    no_exception,
+    open_page,
+    prediction,
+    record_word,
+    take_photo,
+    wait_idle,
+)
 from tests.data.strokes import digit_strokes
 
 pytestmark = pytest.mark.browser
-
-
-def _choose(page, option: str) -> None:
-    """Click an option of the first segmented control showing it."""
-    page.locator("[data-testid='stButtonGroup'] button", has_text=option).first.click()
 
 
 def test_record_a_word_with_the_microphone(media_page, app_url):
@@ -31,8 +35,7 @@ def test_record_a_word_with_the_microphone(media_page, app_url):
 def test_take_a_photo_with_the_camera(media_page, app_url):
     page = media_page
     open_page(page, f"{app_url}/Try_it_yourself")
-    _choose(page, "Camera")
-    wait_idle(page, after_action=True)
+    choose(page, "Camera")
     take_photo(page)
     assert prediction(page) == "4"
     assert no_exception(page)
@@ -42,8 +45,7 @@ def test_take_a_photo_with_the_camera(media_page, app_url):
 def test_draw_a_digit_on_the_canvas(page, app_url, digit, style):
     # Every 7 used to be read as 4 and every 8 as 9: the digit drawn must be the digit predicted.
     open_page(page, f"{app_url}/Try_it_yourself")
-    _choose(page, "Draw")
-    wait_idle(page, after_action=True)
+    choose(page, "Draw")
     page.locator("canvas").last.wait_for()
     draw_strokes(page, digit_strokes(digit, style=style, rng=np.random.default_rng(digit)))
     assert prediction(page) == str(digit)

@@ -17,16 +17,9 @@ import sqlalchemy as sa
 from mmdemo.classroom import ClassroomStore
 from mmdemo.classroom.store import _CODE_ALPHABET, SCHEMA_VERSION
 from mmdemo.errors import InputError, ParameterError
-from tests.pg_server import postgres_url
 
 ROOT = Path(__file__).resolve().parents[2]
 NO_CLASS = "No class answers to this code"
-
-
-@pytest.fixture(scope="module")
-def postgres():
-    with postgres_url() as url:
-        yield url
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -34,12 +27,7 @@ def url(request, tmp_path):
     """A fresh, empty database of each engine."""
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'classroom.db'}"
-    url = request.getfixturevalue("postgres")
-    engine = sa.create_engine(url)
-    with engine.begin() as conn:
-        conn.exec_driver_sql("drop schema public cascade; create schema public")
-    engine.dispose()
-    return url
+    return request.getfixturevalue("postgres_db")
 
 
 def _consistent(store: ClassroomStore) -> None:

@@ -404,3 +404,15 @@ def test_cli_retrieve_bad_input_exits_2_with_one_line(argv, names):
     assert status == 2 and out == ""
     lines = err.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("mmdemo retrieve") and names in lines[0], err
+
+
+def test_the_lab_opens_on_the_pair_of_modalities_the_most_samples_have_both_of():
+    from mmdemo.datasets.builder import add_sample, empty_dataset
+    from mmdemo.experiments.crossmodal import best_pair
+
+    ds = empty_dataset("class data")
+    picture, beep = np.ones((28, 28), np.float32), (np.sin(np.arange(8000) / 5.0).astype(np.float32), 8000)
+    for k in range(6):  # every sample has a picture and a word, two of them a recording too
+        ds = add_sample(ds, "cat", image=picture, text=f"meow {k}", audio=beep if k < 2 else None)
+    assert ds.modalities == ["image", "audio", "text"]
+    assert best_pair(ds) == ("image", "text")  # not the first two, which only 2 samples have both of
