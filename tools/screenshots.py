@@ -16,6 +16,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from mmdemo.ui.classroom import REFRESH_SECONDS as REFRESH  # noqa: E402
+from tests.browser.helpers import draw_strokes  # noqa: E402
 from tests.live_server import launch, serve, wait_idle  # noqa: E402
 
 OUT = ROOT / "docs" / "screenshots"
@@ -24,7 +25,6 @@ OUT = ROOT / "docs" / "screenshots"
 def _draw_a_seven(page) -> None:
     import numpy as np
 
-    from tests.browser.helpers import draw_strokes
     from tests.data.strokes import digit_strokes
 
     page.locator("[data-testid='stButtonGroup'] button").nth(2).click()  # "Draw" in either language
@@ -60,6 +60,14 @@ _CLASS = {
 }
 
 
+#: What the students draw for each label: a cat's ears and face, a dog's long ear, a bird's wings (a unit box).
+_SHAPES = [
+    [[(0.25, 0.45), (0.3, 0.15), (0.45, 0.35), (0.55, 0.35), (0.7, 0.15), (0.75, 0.45), (0.5, 0.8), (0.25, 0.45)]],
+    [[(0.3, 0.3), (0.7, 0.3), (0.75, 0.7), (0.3, 0.7), (0.3, 0.3)], [(0.3, 0.3), (0.15, 0.75)]],
+    [[(0.1, 0.4), (0.3, 0.6), (0.5, 0.45), (0.7, 0.6), (0.9, 0.4)]],
+]
+
+
 def _classroom(browser, url: str, lang: str) -> None:
     """A teacher starts a class, two students give samples; pictures of the dashboard and a student's view."""
     import re
@@ -87,6 +95,7 @@ def _classroom(browser, url: str, lang: str) -> None:
             student.locator("[data-testid='stSelectbox']").first.click()
             student.get_by_role("option").nth(k).click()
             wait_idle(student, after_action=True)
+            draw_strokes(student, _SHAPES[k])
             box = student.locator("[data-testid='stTextInput'] input:visible").last
             box.fill(said["words"][k])
             box.press("Enter")
@@ -94,19 +103,17 @@ def _classroom(browser, url: str, lang: str) -> None:
             student.get_by_role("button", name=said["add"]).click()
             wait_idle(student, after_action=True)
         if name == "Bob":
-            student.mouse.move(700, 500)
-            student.mouse.wheel(0, 700)
             student.wait_for_timeout(1000)
-            _save(student, f"classroom-student-{lang}")
+            _save(student, f"classroom-student-{lang}", full_page=True)  # the form, the counts, the gallery
         student.close()
     teacher.wait_for_timeout((REFRESH + 1) * 1000)  # the dashboard refreshes by itself
     _save(teacher, f"classroom-teacher-{lang}")
     teacher.close()
 
 
-def _save(page, stem: str) -> None:
+def _save(page, stem: str, *, full_page: bool = False) -> None:
     target = OUT / f"{stem}.jpg"
-    page.screenshot(path=str(target), type="jpeg", quality=70, full_page=False)
+    page.screenshot(path=str(target), type="jpeg", quality=70, full_page=full_page)
     print(target.relative_to(ROOT))
 
 

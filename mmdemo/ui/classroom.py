@@ -8,7 +8,7 @@ from time import sleep
 import pandas as pd
 import streamlit as st
 
-from mmdemo.classroom import ClassroomStore, SampleRow, Student, split_labels
+from mmdemo.classroom import SampleRow, Student, split_labels
 from mmdemo.datasets import export_zip, load_zip
 from mmdemo.errors import InputError, MMDemoError
 from mmdemo.registry import MODALITIES
@@ -16,7 +16,10 @@ from mmdemo.ui import state
 from mmdemo.ui.data import USER_DATASET, set_user_dataset
 from mmdemo.ui.i18n import modality_name, say, t
 from mmdemo.ui.inputs import sample_inputs
+from mmdemo.ui.models import train_model
 from mmdemo.ui.page import guard
+from mmdemo.ui.stores import class_store
+from mmdemo.ui.widgets import model_settings, show_result
 
 __all__ = ["class_store", "resume", "start_or_join", "student_view", "teacher_view", "join_link"]
 
@@ -25,12 +28,6 @@ REFRESH_SECONDS = 3
 #: How many samples a gallery shows at once (the newest), so a big class's page stays quick.
 GALLERY_SIZE = 24
 _GALLERY_COLUMNS = 4
-
-
-@st.cache_resource(show_spinner=False)
-def class_store() -> ClassroomStore:
-    """The classroom database of this process (a connection pool; the data itself lives in the database)."""
-    return ClassroomStore()
 
 
 def join_link(code: str) -> str:
@@ -49,18 +46,21 @@ def _qr_png(text: str) -> bytes:
 
 
 def resume() -> None:
-    """Open the view a link names: ``?teacher=`` (the private teacher link) or ``?student=`` (a student's own,
-    set when they join), so a reload, a lost connection or a restarted server carries on where it was."""
+    """Check the class this session is in, each run: from ``?teacher=`` (the private teacher link), ``?student=``
+    (a student's own, set when they join) or the session. A reload, a lost connection or a restarted server
+    carries on where it was; a deleted class says so and goes back to the start."""
+    student = state.get("classroom_student")
     try:
-        if token := st.query_params.get("teacher"):
-            class_store().class_info(token)  # a wrong or deleted class's link says so
+        if token := st.query_params.get("teacher") or state.get("classroom_teacher"):
+            class_store().class_info(token)
             state.put("classroom_teacher", token)
-        elif (token := st.query_params.get("student")) and state.get("classroom_student") is None:
+        elif token := st.query_params.get("student") or (student.token if student is not None else None):
             state.put("classroom_student", class_store().student(token))
     except InputError as exc:
         st.query_params.pop("teacher", None)
         st.query_params.pop("student", None)
         state.pop("classroom_teacher")
+        state.pop("classroom_student")
         st.error(say(exc.message), icon="⚠️")
 
 
@@ -218,21 +218,13 @@ def teacher_view(token: str) -> None:
         on_change=_switch,
         args=(token, "gallery"),
     )
-    e, f, g = st.columns(3)
+    e, g = st.columns(2)
     if e.button(t("classroom.use_data"), type="primary", key="classroom_use"):
         ds = store.dataset(token)
         set_user_dataset(ds)
         state.put("dataset_name", USER_DATASET)
         state.put("classroom_added", t("classroom.used", n=ds.n_samples))
         st.rerun()
-    f.download_button(
-        t("classroom.export"),
-        data=lambda: export_zip(store.dataset(token)),  # built on the click, not on every rerun
-        disabled=not info["samples"],
-        file_name="classroom.zip",
-        mime="application/zip",
-        key="classroom_export",
-    )
     with g.popover(t("classroom.delete_class")):
         st.caption(t("classroom.delete_class_note", samples=info["samples"], students=info["students"]))
         if st.button(t("classroom.delete_class_confirm"), type="primary", key="classroom_delete_class"):
@@ -240,14 +232,7 @@ def teacher_view(token: str) -> None:
             state.pop("classroom_teacher")
             st.query_params.pop("teacher", None)
             st.rerun()
-    trained = state.get("trained")
-    ready = trained is not None and trained.result is not None and trained.result.dataset == info["name"]
-    if st.button(t("classroom.publish"), key="classroom_publish", disabled=not ready):
-        store.publish_model(token, trained.model.to_bytes(), trained.result.to_dict())
-        state.put("classroom_added", t("classroom.published", accuracy=trained.result.accuracy))
-        st.rerun()
-    if not ready:
-        st.caption(t("classroom.publish_help"))
+    _train_and_publish(token, info["name"])
     with st.expander(t("classroom.gallery_heading", n=info["samples"])):
         pick = _label_filter(info["labels"], "classroom_gallery_show")
         _gallery(
@@ -255,6 +240,32 @@ def teacher_view(token: str) -> None:
             delete=lambda sample_id: store.teacher_delete(token, sample_id),
             mine_only=False,
         )
+
+
+def _train_and_publish(token: str, class_name: str) -> None:
+    """Train on the class data with Train & compare's controls, then publish the model to the students."""
+    st.subheader(t("classroom.train_heading"))
+    ds = state.get("user_dataset")
+    if ds is None or ds.name != class_name or state.get("dataset_name") != USER_DATASET:
+        st.caption(t("classroom.train_first"))
+    else:
+        st.caption(t("classroom.train_on", n=ds.n_samples))
+        s = model_settings(ds, prefix="classroom_train")
+        if st.button(t("train.train"), type="primary", key="classroom_train_button", disabled=not s.modalities):
+            with st.status(t("widgets.training"), expanded=True) as status:
+                st.write(t("train.fitting"))
+                state.put("trained", train_model(ds, s))
+                state.put("comparison", None)
+                status.update(label=t("widgets.done"), state="complete", expanded=False)
+    trained = state.get("trained")
+    ready = trained is not None and trained.result is not None and trained.result.dataset == class_name
+    if ready:
+        show_result(trained.result, key="classroom_result")
+    if st.button(t("classroom.publish"), key="classroom_publish", disabled=not ready):
+        store = class_store()
+        store.publish_model(token, trained.model.to_bytes(), trained.result.to_dict())
+        state.put("classroom_added", t("classroom.published", accuracy=trained.result.accuracy))
+        st.rerun()
 
 
 def _switch(token: str, which: str) -> None:
@@ -285,3 +296,11 @@ def _counts_by_student(token: str) -> None:
     st.dataframe(pd.DataFrame(rows, columns=columns), hide_index=True)
     if not rows:
         st.caption(t("classroom.no_samples_yet"))
+    st.download_button(  # here, so it is enabled as soon as the first sample arrives
+        t("classroom.export"),
+        data=lambda: export_zip(store.dataset(token)),  # built on the click, not on every rerun
+        disabled=not info["samples"],
+        file_name="classroom.zip",
+        mime="application/zip",
+        key="classroom_export",
+    )

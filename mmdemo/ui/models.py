@@ -13,10 +13,10 @@ from mmdemo.experiments.evaluate import Result, train_and_evaluate
 from mmdemo.model import FeatureCache, ModelVersionWarning, MultimodalModel
 from mmdemo.splits import split_indices
 from mmdemo.ui import state
-from mmdemo.ui.classroom import class_store
 from mmdemo.ui.data import bundled_dataset, feature_cache, spinner
 from mmdemo.ui.i18n import listing, modality_list, modality_name, t, table
 from mmdemo.ui.memo import remembered
+from mmdemo.ui.stores import class_store
 
 __all__ = [
     "Trained",

@@ -10,6 +10,7 @@ import signal
 
 import pytest
 
+from mmdemo.datasets import load_zip
 from tests.browser.helpers import (
     choose,
     click,
@@ -63,14 +64,15 @@ def _add(student, label: str, word: str) -> None:
 
 
 def _sidebar(page, name: str) -> None:
-    page.get_by_role("link", name=name).click()  # a sidebar link keeps the session; page.goto would not
+    page.get_by_role("link", name=name, exact=True).click()  # a sidebar link keeps the session; page.goto would not
     wait_idle(page, after_action=True)
 
 
-def test_the_whole_journey_collect_train_publish_and_predict(page, media_browser, app_url):
+def test_the_whole_journey_collect_train_publish_and_predict(page, media_browser, app_url, tmp_path):
     teacher = page
     link = _start_class(teacher, app_url, "5C")
-    assert teacher.locator("[data-testid='stImage'] img").count() == 1  # the QR code
+    teacher.locator("[data-testid='stImage'] img").first.wait_for()
+    assert teacher.locator("[data-testid='stImage'] img").count() == 1  # the QR code (nothing else: no samples)
     contexts = [
         media_browser.new_context(viewport={"width": 1200, "height": 1400}, permissions=["microphone", "camera"])
         for _ in range(3)
@@ -91,6 +93,12 @@ def test_the_whole_journey_collect_train_publish_and_predict(page, media_browser
 
     # The dashboard was not touched: it refreshes by itself.
     teacher.get_by_text("students: 3, samples: 12").wait_for(timeout=30_000)
+    with teacher.expect_download() as download:
+        teacher.get_by_role("button", name="Export as a dataset zip").click()
+    download.value.save_as(tmp_path / "5c.zip")
+    exported, problems = load_zip(tmp_path / "5c.zip")
+    assert (exported.n_samples, exported.class_names, problems) == (12, ["cat", "dog"], [])
+    assert exported.present("image").sum() == 12 and exported.present("audio").sum() == 4
     click(teacher, "Use the class data on every page")
     teacher.get_by_text("The class's 12 samples are now").wait_for()
 
@@ -116,6 +124,14 @@ def test_the_whole_journey_collect_train_publish_and_predict(page, media_browser
         type_text(cy, "Text", word)
         assert prediction(cy) == label
     assert no_exception(cy) and no_exception(teacher)
+
+    click(teacher, "Delete the class")  # the end of the lesson
+    click(teacher, "Delete for good")
+    teacher.get_by_role("tab", name="Start a class (teacher)").wait_for()
+    type_text(ada, "Text", "meow")  # Ada's page still shows the form; what she does next says the class is gone
+    ada.get_by_text("No class answers to this code").first.wait_for()
+    ada.get_by_role("tab", name="Join a class (student)").wait_for()
+    assert no_exception(ada)
     for context in contexts:
         context.close()
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from mmdemo.datasets import export_zip, load_zip
-from mmdemo.ui.classroom import class_store
+from mmdemo.ui.stores import class_store
 from tests.data.make_bad_inputs import CASES
 from tests.ui.conftest import open_page
 from tests.ui.test_try_it_yourself import prediction
@@ -238,6 +238,10 @@ def test_the_links_open_the_teachers_and_the_students_views_again_as_after_a_ser
     gone = _open({"student": mine})
     assert "No class answers to this code" in gone.error[0].value
     assert [tab.label for tab in gone.tabs] == ["Start a class (teacher)", "Join a class (student)"]
+    ada.run()  # the session that was in the class: its next run says so too, and leaves the class
+    assert "No class answers to this code" in ada.error[0].value and ada.session_state["classroom_student"] is None
+    board.run()
+    assert "teacher link is not valid" in board.error[0].value and board.session_state["classroom_teacher"] is None
 
 
 def test_the_teacher_uses_the_class_data_on_every_page():
@@ -269,11 +273,14 @@ def test_the_teacher_trains_on_the_class_data_publishes_and_a_students_try_it_us
         _give(ada, "dog", f"woof {k}")
     teacher.run()
     assert teacher.button(key="classroom_publish").disabled  # nothing trained on the class data yet
+    assert any("click *Use the class data on every page* first" in c.value for c in teacher.caption)
     teacher.button(key="classroom_use").click().run()
-    teacher.switch_page("pages/2_Train_and_compare.py").run()
-    teacher.button(key="train_button").click().run()
+    teacher.selectbox(key="classroom_train_classifier").set_value("knn").run()  # Train & compare's controls
+    teacher.button(key="classroom_train_button").click().run()
     assert not teacher.exception
-    teacher.switch_page("pages/9_Classroom.py").run()
+    result = teacher.session_state["trained"].result
+    assert (result.dataset, result.classifier) == ("3B", "knn")
+    assert teacher.metric[0].value == f"{result.accuracy:.3f}"  # the held-out score, shown on the dashboard
     teacher.button(key="classroom_publish").click().run()
     assert "Published" in teacher.success[0].value
     ada.switch_page("pages/6_Try_it_yourself.py").run()
