@@ -85,7 +85,7 @@ def _classroom(browser, url: str, lang: str) -> None:
     shown = " ".join(teacher.locator("[data-testid='stMarkdown']").all_inner_texts())
     link = re.search(r"http://[^\s\"'<>]+/Classroom\?join=[A-Z0-9]{8}", shown).group(0)
     for name, picks in (("Ada", [0, 1]), ("Bob", [2])):
-        student = browser.new_page(viewport={"width": 1280, "height": 900})
+        student = browser.new_page(viewport={"width": 1280, "height": 1800})  # the form, the counts, the gallery
         student.goto(f"{link}&lang={lang}")
         wait_idle(student)
         student.locator("[data-testid='stTextInput'] input:visible").nth(1).fill(name)  # the code is filled in
@@ -104,16 +104,16 @@ def _classroom(browser, url: str, lang: str) -> None:
             wait_idle(student, after_action=True)
         if name == "Bob":
             student.wait_for_timeout(1000)
-            _save(student, f"classroom-student-{lang}", full_page=True)  # the form, the counts, the gallery
+            _save(student, f"classroom-student-{lang}")
         student.close()
     teacher.wait_for_timeout((REFRESH + 1) * 1000)  # the dashboard refreshes by itself
     _save(teacher, f"classroom-teacher-{lang}")
     teacher.close()
 
 
-def _save(page, stem: str, *, full_page: bool = False) -> None:
+def _save(page, stem: str) -> None:
     target = OUT / f"{stem}.jpg"
-    page.screenshot(path=str(target), type="jpeg", quality=70, full_page=full_page)
+    page.screenshot(path=str(target), type="jpeg", quality=70, full_page=False)
     print(target.relative_to(ROOT))
 
 

@@ -126,7 +126,11 @@ def student_view(student: Student) -> None:
     nonce = store.given(student.token)
     label = st.selectbox(t("classroom.label"), list(student.labels), key="classroom_label")
     values, problems = sample_inputs(
-        "classroom", nonce, sources=("Draw", "Camera", "Upload"), placeholder=t("classroom.text_placeholder")
+        "classroom",
+        nonce,
+        sources=("Draw", "Camera", "Upload"),
+        placeholder=t("classroom.text_placeholder"),
+        what=label,
     )
     if problems:
         st.caption(t("classroom.fix_first"))

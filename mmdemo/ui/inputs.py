@@ -69,25 +69,33 @@ def _source_name(source: str) -> str:
 
 
 def image_input(
-    key: str, *, sources: tuple[str, ...] = ("Upload", "Camera", "Draw"), problems: list[str] | None = None
+    key: str,
+    *,
+    sources: tuple[str, ...] = ("Upload", "Camera", "Draw"),
+    problems: list[str] | None = None,
+    what: str | None = None,
 ) -> np.ndarray | None:
     """Pick how to give a picture, then give it; returns float32 in [0, 1] or None.
-    A picture that cannot be read is said on the page, and noted in ``problems``."""
+    A picture that cannot be read is said on the page, and noted in ``problems``. ``what`` names the thing
+    to draw (default: a digit)."""
     source = st.segmented_control(
         t("inputs.picture_from"), sources, default=sources[0], format_func=_source_name, key=f"{key}_source"
     )
     if source == "Camera":
         return _decoded(decode_image, st.camera_input(t("inputs.camera"), key=f"{key}_camera"), problems)
     if source == "Draw":
-        st.caption(t("inputs.draw_caption"))
+        st.caption(t("inputs.draw_caption") if what is None else t("inputs.draw_what", what=what))
         return drawn_image(f"{key}_canvas")
     upload = st.file_uploader(t("inputs.upload_picture"), type=_IMAGE_TYPES, key=f"{key}_upload")
     return _decoded(decode_image, upload, problems)
 
 
-def audio_input(key: str, *, problems: list[str] | None = None) -> tuple[np.ndarray, int] | None:
+def audio_input(
+    key: str, *, problems: list[str] | None = None, what: str | None = None
+) -> tuple[np.ndarray, int] | None:
     """Record with the microphone or upload a sound file; returns (samples, rate) or None.
-    A sound that cannot be read is said on the page, and noted in ``problems``."""
+    A sound that cannot be read is said on the page, and noted in ``problems``. ``what`` names the word to
+    say (default: a digit)."""
     source = st.segmented_control(
         t("inputs.sound_from"), ["Record", "Upload"], default="Record", format_func=_source_name, key=f"{key}_source"
     )
@@ -97,7 +105,10 @@ def audio_input(key: str, *, problems: list[str] | None = None) -> tuple[np.ndar
             st.file_uploader(t("inputs.upload_sound"), type=_AUDIO_TYPES, key=f"{key}_upload"),
             problems,
         )
-    return _decoded(decode_audio, st.audio_input(t("inputs.record"), key=f"{key}_record"), problems)
+    if what is None:
+        return _decoded(decode_audio, st.audio_input(t("inputs.record"), key=f"{key}_record"), problems)
+    st.caption(t("inputs.say_what", what=what))  # a caption: the recorder's own label stays, and so does its take
+    return _decoded(decode_audio, st.audio_input(t("inputs.record_word"), key=f"{key}_record"), problems)
 
 
 def text_input(key: str, *, placeholder: str | None = None, problems: list[str] | None = None) -> str | None:
@@ -117,8 +128,10 @@ def text_input(key: str, *, placeholder: str | None = None, problems: list[str] 
         return None
 
 
-def sample_inputs(prefix: str, nonce: int, *, sources: tuple[str, ...], placeholder: str) -> tuple[dict, list[str]]:
-    """A picture, a recording and a text side by side, for one multimodal sample.
+def sample_inputs(
+    prefix: str, nonce: int, *, sources: tuple[str, ...], placeholder: str, what: str
+) -> tuple[dict, list[str]]:
+    """A picture, a recording and a text side by side, for one multimodal sample of ``what`` (a label).
 
     Returns (modality -> value or None, why each given input that could not be read was refused); a
     caller saves nothing while the second is not empty, so a bad file is never silently left out.
@@ -126,11 +139,11 @@ def sample_inputs(prefix: str, nonce: int, *, sources: tuple[str, ...], placehol
     ``nonce`` clears them (after the sample is saved).
     """
     problems: list[str] = []
-    cols = st.columns(3)
+    cols = st.columns([3, 2, 2])  # the drawing canvas is 280 px wide
     with cols[0]:
-        image = image_input(f"{prefix}_image_{nonce}", sources=sources, problems=problems)
+        image = image_input(f"{prefix}_image_{nonce}", sources=sources, problems=problems, what=what)
     with cols[1]:
-        audio = audio_input(f"{prefix}_audio_{nonce}", problems=problems)
+        audio = audio_input(f"{prefix}_audio_{nonce}", problems=problems, what=what)
     with cols[2]:
         text = text_input(f"{prefix}_text_{nonce}", placeholder=placeholder, problems=problems)
     return {"image": image, "audio": audio, "text": text}, problems

@@ -71,7 +71,9 @@ def draw_strokes(page, strokes, *, side: float = 280) -> None:
 
     Each stroke sends the drawing to the server: its run finishes before the next stroke.
     """
-    box = page.locator("canvas").last.bounding_box()
+    canvas = page.locator("canvas").last
+    canvas.wait_for()  # after a rerun that made a new canvas (new key), the old one may still be going
+    box = canvas.bounding_box()
     for (x, y), *rest in strokes:
         page.mouse.move(box["x"] + x * side, box["y"] + y * side)
         page.mouse.down()
