@@ -81,10 +81,12 @@ with guard():
             _clear_inputs()
             st.rerun()
     with one:
-        values = sample_inputs(
-            "own", nonce, sources=("Camera", "Draw", "Upload"), placeholder=t("own.text_placeholder")
+        values, problems = sample_inputs(
+            "own", nonce, sources=("Camera", "Draw", "Upload"), placeholder=t("own.text_placeholder"), what=target
         )
-        if st.button(t("own.add_one"), key="own_add_one", type="primary"):
+        if problems:
+            st.caption(t("inputs.fix_first"))
+        if st.button(t("own.add_one"), key="own_add_one", type="primary", disabled=bool(problems)):
             set_user_dataset(add_sample(ds, target, **values))
             state.put("own_added", t("own.added_one", target=target))
             _clear_inputs()

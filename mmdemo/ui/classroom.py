@@ -133,7 +133,7 @@ def student_view(student: Student) -> None:
         what=label,
     )
     if problems:
-        st.caption(t("classroom.fix_first"))
+        st.caption(t("inputs.fix_first"))
     if st.button(t("classroom.add"), type="primary", key="classroom_add", disabled=bool(problems)):
         try:
             store.add_sample(student.token, label, **values)

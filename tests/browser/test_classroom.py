@@ -168,19 +168,20 @@ def test_the_app_server_killed_mid_burst_loses_no_acknowledged_sample(engine, br
     with serve("app.py", port=port, env=env, log=tmp_path / "again.log"):
         for k, student in enumerate(students):
             student.wait_for_selector("[data-testid='stApp'][data-test-connection-state='CONNECTED']")
-            type_text(student, "Text", f"again {k}")  # the next thing a student does runs on the new server
-            assert student.get_by_text("Saved: one sample").count() == 0  # a fresh run, not the page from before
             box = student.get_by_role("textbox", name="Text").first
-            if box.input_value() != f"again {k}":  # their sample was saved as the server died: the form was cleared
+            for _ in range(5):  # the next thing a student does runs on the new server, once it is reconnected
                 type_text(student, "Text", f"again {k}")
-            seen = _cards(student)
-            mine = [x for x in seen if x == f"word {k}"]
-            assert seen == mine and len(mine) <= 1  # their own only, never twice
-            if k < 4:
-                assert mine, f"S{k}'s acknowledged sample is lost"
+                # A sample saved as the server died clears the form on the new run: then it is typed again.
+                if box.input_value() == f"again {k}" and student.get_by_text("Saved: one sample").count() == 0:
+                    break
+                student.wait_for_timeout(1000)
             click(student, "Add this sample")
             student.locator("[data-testid='stText']", has_text=f"again {k}").wait_for()
-            assert sorted(_cards(student)) == sorted([*mine, f"again {k}"])  # exactly once each
+            cards = _cards(student)  # read on the new server: it shows the sample just added
+            assert set(cards) <= {f"word {k}", f"again {k}"}  # their own only
+            assert cards.count(f"again {k}") == 1 and cards.count(f"word {k}") <= 1  # never stored twice
+            if k < 4:
+                assert f"word {k}" in cards, f"S{k}'s acknowledged sample is lost"
         total = 8 + sum(f"word {k}" in _cards(s) for k, s in enumerate(students))
         teacher.get_by_text(f"students: 8, samples: {total}").wait_for(timeout=30_000)  # by itself
         assert all(no_exception(p) for p in (teacher, *students))
