@@ -21,7 +21,7 @@ from mmdemo.ui.page import guard
 from mmdemo.ui.stores import class_store
 from mmdemo.ui.widgets import model_settings, show_result
 
-__all__ = ["class_store", "resume", "start_or_join", "student_view", "teacher_view", "join_link"]
+__all__ = ["resume", "start_or_join", "student_view", "teacher_view", "join_link"]
 
 #: How often the teacher's dashboard reads the counts again by itself.
 REFRESH_SECONDS = 3
