@@ -315,6 +315,32 @@ class MultimodalModel:
         idx = np.asarray(indices, dtype=int)
         if len(self.modalities) < 2:
             return self
+        X = self.matrix(dataset, idx, feature_cache=feature_cache)
+        with threadpool_limits(limits=1, user_api="blas"):
+            self._fit_missing(X, dataset.y[idx])
+        return self
+
+    def matrix(
+        self,
+        dataset: MultimodalDataset,
+        indices: Sequence[int] | np.ndarray,
+        *,
+        feature_cache: FeatureCache | None = None,
+    ) -> np.ndarray:
+        """Feature matrix of the rows ``indices`` of ``dataset`` with the fitted featurizers (NaN rows where missing).
+
+        Image and audio features come from ``feature_cache`` when it holds the whole
+        dataset's (as `fit_features` left them), so nothing is extracted twice.
+
+        Examples
+        --------
+        >>> from mmdemo.datasets import make_xor_shapes
+        >>> ds = make_xor_shapes(60)
+        >>> model = MultimodalModel(["image", "audio"]).fit(ds)
+        >>> model.matrix(ds, [0, 5]).shape
+        (2, 282)
+        """
+        idx = np.asarray(indices, dtype=int)
         parts = []
         for m in self.modalities:
             cached = None if feature_cache is None else feature_cache.get(self._cache_key(m))
@@ -322,9 +348,7 @@ class MultimodalModel:
                 parts.append(cached[idx])
             else:
                 parts.append(modality_features(self.featurizers_[m], [dataset.data[m][i] for i in idx]))
-        with threadpool_limits(limits=1, user_api="blas"):
-            self._fit_missing(np.hstack(parts), dataset.y[idx])
-        return self
+        return np.hstack(parts)
 
     def _cache_key(self, modality: str) -> tuple:
         """Key of a stateless modality's features in a `FeatureCache`.

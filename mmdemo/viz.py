@@ -25,6 +25,7 @@ __all__ = [
     "robustness_figure",
     "decision_regions_figure",
     "outer_product_figure",
+    "rank_curve_figure",
     "TEXT",
 ]
 
@@ -35,6 +36,14 @@ TEXT: dict[str, str] = {
     "predicted": "predicted",
     "true": "true",
     "confusion_hover": "true {y}, predicted {x}: {z}",
+    "rank_title": "Low-rank fusion (LMF) per rank, on the same held-out split",
+    "rank": "rank",
+    "rank_accuracy": "held-out accuracy",
+    "rank_weights": "trained weights (log scale)",
+    "lmf": "LMF",
+    "early_line": "early ⊕",
+    "tensor_line": "tensor ⊗ (PCA to 8)",
+    "full_tensor_line": "full ⊗ of LMF's vectors",
     "comparison_title": "Accuracy on the same held-out split",
     "accuracy": "accuracy",
     "macro_f1": "macro-F1",
@@ -114,7 +123,23 @@ def confusion_matrix_figure(
             text=m,
             texttemplate="%{text}",
             showscale=False,
-            hovertemplate=_tx(text, "confusion_hover", y="%{y}", x="%{x}", z="%{z}") + "<extra></extra>",
+            hoverinfo="skip",
+        )
+    )
+    # One invisible square per cell over the heatmap: plotly selects scatter points, not heatmap cells,
+    # so a click on a cell selects its square (x = predicted, y = true), which lights up.
+    xs, ys = np.meshgrid(np.arange(len(names)), np.arange(len(names)))
+    fig.add_trace(
+        go.Scatter(
+            x=[names[i] for i in xs.ravel()],
+            y=[names[i] for i in ys.ravel()],
+            mode="markers",
+            marker={"symbol": "square", "size": max(14, min(60, 420 // max(1, len(names)))), "color": "rgba(0,0,0,0)"},
+            selected={"marker": {"color": "rgba(255,165,0,0.45)"}},
+            unselected={"marker": {"opacity": 0}},
+            customdata=m.ravel(),
+            hovertemplate=_tx(text, "confusion_hover", y="%{y}", x="%{x}", z="%{customdata}") + "<extra></extra>",
+            showlegend=False,
         )
     )
     fig.update_layout(
@@ -573,4 +598,66 @@ def outer_product_figure(matrix: np.ndarray, modalities: tuple[str, str], *, tit
     fig.update_layout(title=title, yaxis_autorange="reversed", height=380, **_LAYOUT)
     fig.update_xaxes(type="category")
     fig.update_yaxes(type="category")
+    return fig
+
+
+def rank_curve_figure(curve, chosen: int, *, text: Mapping[str, str] | None = None) -> go.Figure:
+    """Two panels over LMF's rank: held-out accuracy, and trained weights (log scale), with ⊕ and ⊗ as lines.
+
+    ``curve`` is a `mmdemo.experiments.rank.RankCurve`; ``chosen`` the rank the slider shows.
+
+    Examples
+    --------
+    >>> from types import SimpleNamespace as NS
+    >>> curve = NS(ranks=[1, 2], accuracy=[0.9, 0.95], n_parameters=[10, 20], full_tensor_parameters=80,
+    ...            references={"early": {"accuracy": 0.5, "n_parameters": 30}, "tensor": {"accuracy": 0.9, "n_parameters": 40}})
+    >>> [t.name for t in rank_curve_figure(curve, 2).data if t.showlegend]
+    ['LMF', 'early ⊕', 'tensor ⊗ (PCA to 8)', "full ⊗ of LMF's vectors"]
+    """
+    from plotly.subplots import make_subplots
+
+    fig = make_subplots(rows=1, cols=2, subplot_titles=[_tx(text, "rank_accuracy"), _tx(text, "rank_weights")])
+    lines = (("early", "early_line", "dash", _PALETTE[7]), ("tensor", "tensor_line", "dot", _PALETTE[3]))
+    for col, value, kind in ((1, "accuracy", "accuracy"), (2, "n_parameters", "n_parameters")):
+        values = curve.accuracy if kind == "accuracy" else curve.n_parameters
+        fig.add_trace(
+            go.Scatter(
+                x=list(curve.ranks),
+                y=list(values),
+                mode="lines+markers",
+                name=_tx(text, "lmf"),
+                line={"color": _PALETTE[0], "width": 3},
+                showlegend=col == 1,
+                legendgroup="lmf",
+            ),
+            row=1,
+            col=col,
+        )
+        refs = [(curve.references[k][value], _tx(text, label), dash, colour) for k, label, dash, colour in lines]
+        if kind == "n_parameters":
+            refs.append((curve.full_tensor_parameters, _tx(text, "full_tensor_line"), "longdash", _PALETTE[4]))
+        for y, name, dash, colour in refs:
+            fig.add_trace(
+                go.Scatter(
+                    x=[min(curve.ranks), max(curve.ranks)],
+                    y=[y, y],
+                    mode="lines",
+                    name=name,
+                    line={"color": colour, "dash": dash},
+                    hovertemplate=f"{name}: {y:,}<extra></extra>",
+                    showlegend=col == 1 or dash == "longdash",
+                    legendgroup=name,
+                ),
+                row=1,
+                col=col,
+            )
+        fig.add_vline(x=chosen, line={"color": "#888", "width": 1}, row=1, col=col)
+    fig.update_xaxes(title_text=_tx(text, "rank"), tickmode="array", tickvals=list(curve.ranks))
+    fig.update_yaxes(type="log", row=1, col=2)
+    fig.update_layout(
+        title=_tx(text, "rank_title"),
+        height=380,
+        legend={"orientation": "h", "y": -0.25},
+        **_LAYOUT,
+    )
     return fig

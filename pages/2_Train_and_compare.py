@@ -1,5 +1,7 @@
 """Train & compare: one model's held-out metrics, and every fusion method on the same split."""
 
+from dataclasses import replace
+
 import streamlit as st
 
 from mmdemo.experiments.evaluate import compare, cross_validate
@@ -7,6 +9,7 @@ from mmdemo.ui import state
 from mmdemo.ui.i18n import t
 from mmdemo.ui.models import train_model, training_data
 from mmdemo.ui.page import guard, setup_page
+from mmdemo.ui.review import show_rank_curve
 from mmdemo.ui.share import share_settings
 from mmdemo.ui.widgets import model_settings, show_comparison, show_result
 
@@ -55,7 +58,7 @@ with guard():
                     progress=lambda k, n, name: bar.progress(k / n, text=t("train.method_done", name=name, k=k, n=n)),
                     **common,
                 )
-                state.put("comparison", {"results": results})
+                state.put("comparison", {"results": results, "settings": s})
             status.update(label=t("widgets.done"), state="complete", expanded=False)
 
     trained, comparison = state.get("trained"), state.get("comparison")
@@ -82,11 +85,21 @@ with guard():
             }
             | {col["fit"]: st.column_config.NumberColumn(format="%.2f")},
         )
-        show_result(best, key="cmp_best")
+        methods = [r.fusion for r in comparison["results"]]
+        look = st.selectbox(
+            t("train.look_at"),
+            methods,
+            index=methods.index(best.fusion),
+            key="train_look_at",
+            help=t("train.look_help"),
+        )
+        with st.spinner(t("train.fitting")):
+            behind = train_model(ds, replace(comparison["settings"], fusion=look))  # the same split: the same result
+        show_result(behind.result, key="cmp_best", trained=behind)
     elif trained is not None and trained.result is not None:
         st.subheader(t("train.held_out"))
         show_comparison([trained.result], key="train")
-        show_result(trained.result, key="train")
+        show_result(trained.result, key="train", trained=trained)
         if trained.cv:
             cv = trained.cv
             st.markdown(
@@ -100,3 +113,12 @@ with guard():
             )
     else:
         st.info(t("train.hint"), icon="👆")
+
+    if len(s.modalities) > 1:
+        with st.expander(t("review.rank_heading")):
+            st.markdown(t("review.rank_intro"))
+            asked = (ds.name, tuple(s.modalities), s.seed, s.test_size)
+            if st.button(t("review.rank_button"), key="train_rank_button"):
+                state.put("rank_curve", asked)
+            if state.get("rank_curve") == asked:
+                show_rank_curve(ds, s.modalities, seed=s.seed, test_size=s.test_size, key="train")

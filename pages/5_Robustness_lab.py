@@ -6,8 +6,10 @@ from mmdemo.classifiers import CLASSIFIERS
 from mmdemo.experiments.interactions import TOY_MODELS
 from mmdemo.experiments.robustness import DEFAULT_FUSIONS, WHERE, RobustnessLab, corruption_spec
 from mmdemo.fusion import FUSIONS
+from mmdemo.ui.data import bundled_dataset
 from mmdemo.ui.i18n import described, figure_text, modality_list, t
 from mmdemo.ui.page import guard, setup_page
+from mmdemo.ui.review import show_rank_curve
 from mmdemo.ui.robustness import (
     corruption_controls,
     curves,
@@ -140,3 +142,7 @@ with xor_tab, guard():
     g.plotly_chart(outer_product_figure(xor.weights, xor.modalities, title=t("xor.weights_title")), key="xor_weights")
     others = {ds.name: lab.feature_dims} if ds.name != "xor-shapes" and lab is not None else {}
     show_rank_and_widths(xor, others)
+
+    st.subheader(t("review.rank_heading"))
+    st.markdown(t("review.rank_intro"))
+    show_rank_curve(bundled_dataset("xor-shapes"), xor.modalities, seed=xor.seed, test_size=xor.test_size, key="xor")

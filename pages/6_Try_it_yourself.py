@@ -8,6 +8,7 @@ from mmdemo.ui.i18n import described, figure_text, say, t
 from mmdemo.ui.inputs import audio_input, image_input, text_input
 from mmdemo.ui.models import active_model, describe, usable_strategy
 from mmdemo.ui.page import guard, setup_page
+from mmdemo.ui.review import show_why
 from mmdemo.viz import image_grid_figure, probability_figure, waveform_figure
 
 setup_page("try", pick_dataset=False)
@@ -71,3 +72,4 @@ with guard():
     for col, (name, proba) in zip(cols, panels):
         title = t("try.fused") if name == "fused" else t("try.alone", modality=modality_name(name))
         col.plotly_chart(probability_figure(proba, title=title), key=f"try_proba_{name}")
+    show_why(model, values)

@@ -127,7 +127,7 @@ with guard():
                 status.update(label=t("widgets.done"), state="complete")
         trained = state.get("trained")
         if trained is not None and trained.result is not None and trained.result.dataset == ds.name:
-            show_result(trained.result, key="own")
+            show_result(trained.result, key="own", trained=trained)
 
     st.subheader(t("own.export_heading"))
     a, b, c = st.columns(3)

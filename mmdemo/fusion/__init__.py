@@ -16,6 +16,7 @@ from mmdemo.errors import Message
 from mmdemo.fusion._blocks import present_rows
 from mmdemo.fusion.early import EarlyFusion
 from mmdemo.fusion.late import LateFusionClassifier
+from mmdemo.fusion.lowrank import LowRankFusionClassifier
 from mmdemo.fusion.scaling import BlockScaler
 from mmdemo.fusion.tensor import TensorFusion, TensorSketchFusion
 from mmdemo.registry import Registry
@@ -25,6 +26,7 @@ __all__ = [
     "BlockScaler",
     "EarlyFusion",
     "LateFusionClassifier",
+    "LowRankFusionClassifier",
     "TensorFusion",
     "TensorSketchFusion",
     "make_fusion_model",
@@ -63,6 +65,12 @@ FUSIONS.add(
     ),
 )
 FUSIONS.add(
+    "lmf",
+    "low-rank ⊗ (LMF): the ⊗ weights as a sum of 4 rank-one terms, one factor per modality;"
+    " its own softmax, so the classifier choice is not used",
+    make=lambda clf, blocks, random_state: LowRankFusionClassifier(blocks=blocks, random_state=random_state),
+)
+FUSIONS.add(
     "tensor-sketch",
     "tensor sketch: a compact 512-wide approximation of the ⊗ outer product",
     make=lambda clf, blocks, random_state: _piped(
@@ -88,7 +96,7 @@ def make_fusion_model(
     >>> make_fusion_model("middle", LogisticRegression(), {"a": (0, 2), "b": (2, 4)})
     Traceback (most recent call last):
     ...
-    mmdemo.errors.ParameterError: Unknown fusion 'middle'; use one of early, late, late-product, late-stacking, tensor, tensor-sketch.
+    mmdemo.errors.ParameterError: Unknown fusion 'middle'; use one of early, late, late-product, late-stacking, tensor, lmf, tensor-sketch.
     """
     blocks = dict(blocks)
     if fusion == "single" or len(blocks) == 1:

@@ -212,7 +212,7 @@ def teacher_view(token: str) -> None:
     b.image(_qr_png(link), caption=t("classroom.qr_caption"), width=240)
     if msg := state.pop("classroom_added"):
         st.success(msg)
-    _dashboard(token)
+    _dashboard(token, bool(info["samples"]))
     c, d = st.columns(2)
     c.toggle(t("classroom.lock"), value=info["locked"], key="classroom_locked", on_change=_switch, args=(token, "lock"))
     d.toggle(
@@ -222,13 +222,21 @@ def teacher_view(token: str) -> None:
         on_change=_switch,
         args=(token, "gallery"),
     )
-    e, g = st.columns(2)
+    e, f, g = st.columns(3)
     if e.button(t("classroom.use_data"), type="primary", key="classroom_use"):
         ds = store.dataset(token)
         set_user_dataset(ds)
         state.put("dataset_name", USER_DATASET)
         state.put("classroom_added", t("classroom.used", n=ds.n_samples))
         st.rerun()
+    f.download_button(  # outside the dashboard: its refresh would replace the file a click is fetching
+        t("classroom.export"),
+        data=lambda: export_zip(store.dataset(token)),  # built on the click, not on every rerun
+        disabled=not info["samples"],
+        file_name="classroom.zip",
+        mime="application/zip",
+        key="classroom_export",
+    )
     with g.popover(t("classroom.delete_class")):
         st.caption(t("classroom.delete_class_note", samples=info["samples"], students=info["students"]))
         if st.button(t("classroom.delete_class_confirm"), type="primary", key="classroom_delete_class"):
@@ -264,7 +272,7 @@ def _train_and_publish(token: str, class_name: str) -> None:
     trained = state.get("trained")
     ready = trained is not None and trained.result is not None and trained.result.dataset == class_name
     if ready:
-        show_result(trained.result, key="classroom_result")
+        show_result(trained.result, key="classroom_result", trained=trained)
     if st.button(t("classroom.publish"), key="classroom_publish", disabled=not ready):
         store = class_store()
         store.publish_model(token, trained.model.to_bytes(), trained.result.to_dict())
@@ -280,13 +288,18 @@ def _switch(token: str, which: str) -> None:
 
 
 @st.fragment(run_every=REFRESH_SECONDS)
-def _dashboard(token: str) -> None:
-    """The counts per student, label and modality; redrawn by itself every few seconds."""
+def _dashboard(token: str, had_samples: bool) -> None:
+    """The counts per student, label and modality; redrawn by itself every few seconds.
+
+    When the first sample arrives (or the last is deleted) the whole page reruns, so that
+    the export button, drawn outside, is enabled (or disabled)."""
     with guard():  # a fragment reruns on its own, outside the page's guard
-        _counts_by_student(token)
+        if _counts_by_student(token) != had_samples:
+            st.rerun()
 
 
-def _counts_by_student(token: str) -> None:
+def _counts_by_student(token: str) -> bool:
+    """Draws the counts; whether the class has any sample."""
     store = class_store()
     counts, info = store.teacher_counts(token), store.class_info(token)
     st.subheader(t("classroom.dashboard", students=info["students"], samples=info["samples"]))
@@ -300,11 +313,4 @@ def _counts_by_student(token: str) -> None:
     st.dataframe(pd.DataFrame(rows, columns=columns), hide_index=True)
     if not rows:
         st.caption(t("classroom.no_samples_yet"))
-    st.download_button(  # here, so it is enabled as soon as the first sample arrives
-        t("classroom.export"),
-        data=lambda: export_zip(store.dataset(token)),  # built on the click, not on every rerun
-        disabled=not info["samples"],
-        file_name="classroom.zip",
-        mime="application/zip",
-        key="classroom_export",
-    )
+    return bool(info["samples"])

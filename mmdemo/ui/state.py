@@ -18,7 +18,8 @@ DEFAULTS: dict[str, Any] = {
     "user_dataset": None,  # a MultimodalDataset the user built or imported
     "user_feature_cache": {},  # features of the user's dataset, this session only
     "trained": None,  # a mmdemo.ui.models.Trained: the model this session trained or imported
-    "comparison": None,  # {"results": [Result]}: the last comparison of every fusion method
+    "comparison": None,  # {"results": [Result], "settings": ModelSettings}: the last comparison of every fusion method
+    "rank_curve": None,  # Train & compare: the (dataset name, modalities, seed, test size) whose LMF rank curve is shown
     "memo": {},  # results computed from the user's dataset, this session only (mmdemo.ui.memo)
     "lang": None,  # the session's language code, chosen by mmdemo.ui.i18n.language on first use
     "link_applied": False,  # a shared link's settings were applied (once per session)

@@ -13,6 +13,8 @@ from mmdemo.experiments.evaluate import Result
 from mmdemo.features import DEFAULT_FEATURES, FEATURE_KINDS
 from mmdemo.fusion import FUSIONS
 from mmdemo.ui.i18n import described, figure_text, modality_list, modality_name, t, table
+from mmdemo.ui.models import Trained
+from mmdemo.ui.review import show_review
 from mmdemo.viz import comparison_figure, confusion_matrix_figure
 
 __all__ = [
@@ -108,8 +110,9 @@ def comparison_rows(results: Sequence[Result]) -> list[dict]:
     return rows
 
 
-def show_result(result: Result, *, key: str) -> None:
-    """Metrics, the split statement and the confusion matrix of one result."""
+def show_result(result: Result, *, key: str, trained: Trained | None = None) -> None:
+    """Metrics, the split statement and the confusion matrix of one result; given the `mmdemo.ui.models.Trained`
+    behind it, the matrix is clickable down to the samples (`mmdemo.ui.review.show_review`)."""
     a, b, c = st.columns(3)
     a.metric(t("widgets.accuracy"), f"{result.accuracy:.3f}")
     b.metric(t("widgets.macro_f1"), f"{result.macro_f1:.3f}")
@@ -129,6 +132,9 @@ def show_result(result: Result, *, key: str) -> None:
             fit_seconds=result.fit_seconds,
         )
     )
+    if trained is not None and trained.data is not None:
+        show_review(trained, key=key)
+        return
     st.plotly_chart(
         confusion_matrix_figure(result.confusion_matrix, result.class_names, text=figure_text()), key=f"{key}_confusion"
     )

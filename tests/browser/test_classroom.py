@@ -9,6 +9,7 @@ import re
 import signal
 
 import pytest
+from playwright.sync_api import expect
 
 from mmdemo.datasets import load_zip
 from tests.browser.helpers import (
@@ -89,7 +90,7 @@ def test_the_whole_journey_collect_train_publish_and_predict(page, media_browser
             take_photo(bob)
             record_word(bob, seconds=2)
             _add(bob, label, WORDS[label][k])
-    assert len(bob.locator("[data-testid='stAudio']").all()) == 4  # his recordings, played back in his gallery
+    expect(bob.locator("[data-testid='stAudio']")).to_have_count(4)  # his recordings, played back in his gallery
 
     # The dashboard was not touched: it refreshes by itself.
     teacher.get_by_text("students: 3, samples: 12").wait_for(timeout=30_000)

@@ -13,6 +13,7 @@ from mmdemo.fusion import (
     FUSIONS,
     EarlyFusion,
     LateFusionClassifier,
+    LowRankFusionClassifier,
     TensorFusion,
     TensorSketchFusion,
     make_fusion_model,
@@ -29,6 +30,7 @@ BLOCKS = {"a": (0, 3), "b": (3, 7)}
         LateFusionClassifier(rule="mean"),
         LateFusionClassifier(rule="product"),
         LateFusionClassifier(rule="stacking"),
+        LowRankFusionClassifier(random_state=0),
     ]
 )
 def test_scikit_learn_common_checks(estimator, check):

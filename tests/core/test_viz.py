@@ -60,9 +60,12 @@ def test_a_class_keeps_its_colour_across_figures(clusters):
 def test_confusion_matrix_figure():
     m = [[5, 1, 0], [0, 4, 2], [1, 0, 6]]
     fig = confusion_matrix_figure(m, ["cat", "dog", "owl"])
-    assert len(fig.data) == 1 and fig.data[0].type == "heatmap"
+    assert [d.type for d in fig.data] == ["heatmap", "scatter"]
     np.testing.assert_array_equal(fig.data[0].z, m)
     assert list(fig.data[0].x) == ["cat", "dog", "owl"] and list(fig.data[0].y) == ["cat", "dog", "owl"]
+    # One clickable square per cell, at (predicted, true), carrying the cell's count.
+    cells = list(zip(fig.data[1].x, fig.data[1].y, fig.data[1].customdata))
+    assert len(cells) == 9 and ("owl", "dog", 2) in cells and ("cat", "owl", 1) in cells
     assert fig.layout.xaxis.title.text == "predicted" and fig.layout.yaxis.title.text == "true"
 
 

@@ -84,7 +84,15 @@ class TestTrainAndCompare:
         xor.button(key="compare_button").click().run()
         assert_clean(xor)
         table = xor.dataframe[0].value
-        assert list(table["method"]) == ["early", "late", "late-product", "late-stacking", "tensor", "tensor-sketch"]
+        assert list(table["method"]) == [
+            "early",
+            "late",
+            "late-product",
+            "late-stacking",
+            "tensor",
+            "lmf",
+            "tensor-sketch",
+        ]
         best = table.loc[table["accuracy"].idxmax(), "method"]
         assert best.startswith("tensor")
         assert len(figures(xor)[0].data[0].x) == 8  # 2 single modalities + 6 methods
