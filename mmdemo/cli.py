@@ -1,4 +1,4 @@
-"""Command line: ``python -m mmdemo datasets|train|compare|evaluate|predict|retrieve|robustness``.
+"""Command line: ``python -m mmdemo datasets|train|compare|ranks|mistakes|evaluate|predict|retrieve|robustness|classroom``.
 
 Errors exit with status 2 and exactly one line on stderr naming the problem.
 Warnings (files skipped while reading a dataset, inputs a model ignores) are
@@ -27,6 +27,8 @@ from mmdemo.datasets import BUNDLED, MODALITIES, MultimodalDataset, export_zip, 
 from mmdemo.errors import DatasetError, MMDemoError, ParameterError
 from mmdemo.experiments.crossmodal import SharedSpaceResult, shared_space_experiment
 from mmdemo.experiments.evaluate import compare, score_model, train_and_evaluate
+from mmdemo.experiments.rank import RANKS, rank_curve
+from mmdemo.experiments.review import held_out_review
 from mmdemo.experiments.robustness import DEFAULT_FUSIONS, LEVELS, WHERE, RobustnessCurves, robustness_curves
 from mmdemo.fusion import FUSIONS
 from mmdemo.io import decode_audio, decode_image
@@ -62,14 +64,18 @@ def _add_model_args(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--corrupt", default="", help="make modalities harder: MOD=LEVEL,... with levels in 0..1, e.g. image=0.6"
     )
-    p.add_argument("--test-size", type=float, default=0.25, help="held-out fraction (stratified; default 0.25)")
-    p.add_argument("--seed", type=int, default=0, help="seed of the split, the corruption and the models (default 0)")
+    _add_split_args(p, "the split, the corruption and the models")
     p.add_argument(
         "--classifier",
         choices=list(CLASSIFIERS),
         default="logreg",
         help="; ".join(f"{k}: {v}" for k, v in CLASSIFIERS.items()),
     )
+
+
+def _add_split_args(p: argparse.ArgumentParser, seeded: str) -> None:
+    p.add_argument("--test-size", type=float, default=0.25, help="held-out fraction (stratified; default 0.25)")
+    p.add_argument("--seed", type=int, default=0, help=f"seed of {seeded} (default 0)")
 
 
 def _described(choices: Registry) -> str:
@@ -102,6 +108,22 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--json", action="store_true")
 
+    p = sub.add_parser("ranks", help="low-rank fusion (LMF) at several ranks beside early and tensor fusion, one split")
+    _add_data_args(p)
+    p.add_argument("--modalities", help=f"comma-separated, from {','.join(MODALITIES)} (default: all the dataset has)")
+    p.add_argument("--ranks", default=",".join(map(str, RANKS)), help="comma-separated ranks (default: %(default)s)")
+    _add_split_args(p, "the split and the models")
+    p.add_argument("--json", action="store_true")
+
+    p = sub.add_parser(
+        "mistakes", help="the most confident wrong answers of one method on the held-out split, with why"
+    )
+    _add_data_args(p)
+    _add_model_args(p)
+    p.add_argument("--fusion", choices=list(FUSIONS), default="early", help=_described(FUSIONS))
+    p.add_argument("--top", type=int, default=12, help="how many mistakes (default 12)")
+    p.add_argument("--json", action="store_true")
+
     p = sub.add_parser("evaluate", help="score a saved model on a dataset")
     p.add_argument("--model", type=Path, required=True)
     _add_data_args(p)
@@ -126,8 +148,7 @@ def build_parser() -> argparse.ArgumentParser:
         default="cca",
         help=_described(SHARED_SPACES),
     )
-    p.add_argument("--test-size", type=float, default=0.25, help="held-out fraction (stratified; default 0.25)")
-    p.add_argument("--seed", type=int, default=0, help="seed of the split and the shared space (default 0)")
+    _add_split_args(p, "the split and the shared space")
     p.add_argument("--json", action="store_true")
 
     p = sub.add_parser(
@@ -140,8 +161,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--fusions", default=",".join(DEFAULT_FUSIONS), help=f"comma-separated, from {','.join(FUSIONS)}")
     p.add_argument("--levels", default=",".join(f"{v:g}" for v in LEVELS), help="comma-separated levels in 0..1")
     p.add_argument("--classifier", choices=list(CLASSIFIERS), default="logreg")
-    p.add_argument("--test-size", type=float, default=0.25, help="held-out fraction (stratified; default 0.25)")
-    p.add_argument("--seed", type=int, default=0, help="seed of the split, the corruption and the models (default 0)")
+    _add_split_args(p, "the split, the corruption and the models")
     p.add_argument("--json", action="store_true")
     p = sub.add_parser(
         "classroom", help="a class's shared dataset: create a class, see its counts, export, import or delete it"
@@ -253,6 +273,56 @@ def _cmd_compare(args: argparse.Namespace) -> None:
     payload = {"results": [r.to_dict() for r in results], "wall_seconds": round(time.perf_counter() - start, 2)}
     header = f"{ds.name}: {', '.join(mods)} with {args.classifier}; seed {args.seed}, {results[0].n_train} train / {results[0].n_test} held-out samples"
     _emit(args, payload, "\n".join([header, *map(_result_line, results)]))
+
+
+def _cmd_ranks(args: argparse.Namespace) -> None:
+    ds = _load_data(args)
+    mods = _modalities(args, ds)
+    ranks = _positive_ints(args.ranks, "--ranks")
+    curve = rank_curve(ds, modalities=mods, ranks=ranks, test_size=args.test_size, seed=args.seed)
+    refs = curve.references
+    lines = [
+        f"{ds.name}: {', '.join(mods)}; seed {args.seed}, {curve.n_train} train / {curve.n_test} held-out samples",
+        *(
+            f"LMF rank {r:<3} accuracy {a:.3f}  weights {w:>7,}  fit {s:.2f}s"
+            for r, a, w, s in zip(curve.ranks, curve.accuracy, curve.n_parameters, curve.fit_seconds)
+        ),
+        *(
+            f"{name:<12} accuracy {refs[key]['accuracy']:.3f}  weights {refs[key]['n_parameters']:>7,}"
+            for key, name in (("early", "early ⊕"), ("tensor", "tensor ⊗"))
+        ),
+        f"a full ⊗ of LMF's vectors would have {curve.full_tensor_parameters:,} weights",
+    ]
+    _emit(args, curve.to_dict(), "\n".join(lines))
+
+
+def _positive_ints(text: str, flag: str) -> list[int]:
+    try:
+        values = [int(v) for v in text.split(",") if v.strip()]
+    except ValueError:
+        values = []
+    if not values or min(values) < 1:
+        raise ParameterError("cli.bad_ints", "{flag}: give comma-separated whole numbers of 1 or more.", flag=flag)
+    return values
+
+
+def _cmd_mistakes(args: argparse.Namespace) -> None:
+    if args.top < 1:
+        raise ParameterError("cli.bad_top", "--top: give a whole number of 1 or more.")
+    ds, mods = _prepared(args)
+    result, model = train_and_evaluate(
+        ds, modalities=mods, fusion=args.fusion, classifier=args.classifier, test_size=args.test_size, seed=args.seed,
+        fit_missing=False,
+    )  # fmt: skip
+    review = held_out_review(model, ds, test_size=args.test_size, seed=args.seed)
+    mistakes = review.records(review.confident_mistakes(args.top), ds.sample_ids)
+    payload = {**result.to_dict(), "mistakes": mistakes}
+    lines = [f"{ds.name}: {result.fusion} with {args.classifier}; seed {args.seed}, {result.n_test} held-out samples"]
+    lines += [_result_line(result), f"the {len(mistakes)} most confident mistakes:"]
+    for m in mistakes:
+        alone = ", ".join(f"{w['modality']} says {w['alone']} ({w['alone_p']:.2f})" for w in m["why"])
+        lines.append(f"  {m['id']}: {m['predicted']} ({m['confidence']:.2f}), true {m['true']}; {alone}")
+    _emit(args, payload, "\n".join(lines))
 
 
 def _cmd_evaluate(args: argparse.Namespace) -> None:
@@ -417,6 +487,8 @@ _COMMANDS = {
     "datasets": _cmd_datasets,
     "train": _cmd_train,
     "compare": _cmd_compare,
+    "ranks": _cmd_ranks,
+    "mistakes": _cmd_mistakes,
     "evaluate": _cmd_evaluate,
     "predict": _cmd_predict,
     "retrieve": _cmd_retrieve,

@@ -653,11 +653,11 @@ def rank_curve_figure(curve, chosen: int, *, text: Mapping[str, str] | None = No
             )
         fig.add_vline(x=chosen, line={"color": "#888", "width": 1}, row=1, col=col)
     fig.update_xaxes(title_text=_tx(text, "rank"), tickmode="array", tickvals=list(curve.ranks))
-    fig.update_yaxes(type="log", row=1, col=2)
+    fig.update_yaxes(type="log", dtick=1, row=1, col=2)  # a label at each power of ten only
     fig.update_layout(
         title=_tx(text, "rank_title"),
-        height=380,
+        height=420,
         legend={"orientation": "h", "y": -0.25},
-        **_LAYOUT,
+        **{**_LAYOUT, "margin": {**_LAYOUT["margin"], "t": 90}},  # the title above the panels' own
     )
     return fig

@@ -5,8 +5,9 @@ from dataclasses import replace
 import streamlit as st
 
 from mmdemo.experiments.evaluate import compare, cross_validate
+from mmdemo.fusion import FUSIONS
 from mmdemo.ui import state
-from mmdemo.ui.i18n import t
+from mmdemo.ui.i18n import described, t
 from mmdemo.ui.models import train_model, training_data
 from mmdemo.ui.page import guard, setup_page
 from mmdemo.ui.review import show_rank_curve
@@ -86,10 +87,12 @@ with guard():
             | {col["fit"]: st.column_config.NumberColumn(format="%.2f")},
         )
         methods = [r.fusion for r in comparison["results"]]
+        shown = described(FUSIONS)
         look = st.selectbox(
             t("train.look_at"),
             methods,
             index=methods.index(best.fusion),
+            format_func=lambda f: t("widgets.classifier_option", name=f, description=shown[f]),
             key="train_look_at",
             help=t("train.look_help"),
         )

@@ -140,6 +140,27 @@ class HeldOutReview:
         wrong = np.flatnonzero(self.y_true != self.y_pred)
         return wrong[np.argsort(-self.confidence[wrong], kind="stable")][:k]
 
+    def records(self, positions: Sequence[int], sample_ids: Sequence[str]) -> list[dict]:
+        """JSON-ready samples: ``id``, ``row``, ``true``, ``predicted``, ``confidence`` and ``why``
+        (the rows of `Explanation.rows`), for the positions given."""
+        out = []
+        for pos in positions:
+            row = int(self.rows[pos])
+            out.append(
+                {
+                    "id": str(sample_ids[row]) if len(sample_ids) else str(row),
+                    "row": row,
+                    "true": self.class_names[int(self.y_true[pos])],
+                    "predicted": self.class_names[int(self.y_pred[pos])],
+                    "confidence": round(float(self.confidence[pos]), 4),
+                    "why": [
+                        {k: round(v, 4) if isinstance(v, float) else v for k, v in r.items()}
+                        for r in self.why.rows(int(pos), self.class_names)
+                    ],
+                }
+            )
+        return out
+
 
 def review_model(
     model: MultimodalModel, X: np.ndarray, y: np.ndarray, rows: Sequence[int] | np.ndarray

@@ -86,30 +86,25 @@ def _cards(review: HeldOutReview, data: MultimodalDataset, positions: np.ndarray
                 st.audio(np.asarray(values["audio"], dtype=np.float32), sample_rate=data.sample_rate)
             if values.get("text") is not None:
                 st.markdown(t("review.text", text=values["text"]))
-            _why_table(review.why, pos, names, key=f"{key}_{row}")
+            _why_table(review.why, pos, names)
 
 
-def _why_table(why: Explanation, i: int, names, *, key: str) -> None:
+def _why_table(why: Explanation, i: int, names) -> None:
     rows = why.rows(i, names)
     if not rows:
         return
     col = {k: t(f"review.col.{k}") for k in ("modality", "alone", "without", "change")}
-    st.dataframe(
+    st.table(  # a small HTML table: readable on a projector, no grid to scroll
         [
             {
                 col["modality"]: modality_name(r["modality"]),
                 col["alone"]: t("review.alone_value", label=r["alone"], p=r["alone_p"]),
-                col["without"]: r["without"],
-                col["change"]: r["change"],
+                col["without"]: "—" if r["without"] is None else f"{r['without']:.2f}",
+                col["change"]: "—" if r["change"] is None else f"{r['change']:+.2f}",
             }
             for r in rows
         ],
         hide_index=True,
-        key=key,
-        column_config={
-            col["without"]: st.column_config.NumberColumn(format="%.2f"),
-            col["change"]: st.column_config.NumberColumn(format="%+.2f"),
-        },
     )
     if why.late_rule is not None:
         st.caption(t(f"review.late_{why.late_rule}"))
@@ -118,13 +113,13 @@ def _why_table(why: Explanation, i: int, names, *, key: str) -> None:
 def show_why(model: MultimodalModel, values: Mapping[str, Any]) -> None:
     """Why the model answered one sample (prepared inputs, as `MultimodalModel.prepare_inputs` gives them):
     what each given modality alone says and what hiding it changes."""
-    if len(model.modalities) < 2 or not values:
+    if len([m for m in values if m in model.modalities]) < 2:  # one modality: the bars above say it all
         return
     X = model.transform_raw({m: [values.get(m)] for m in model.modalities})
     why = explain(model, X)
     st.subheader(t("review.why_heading"))
     st.caption(t("review.why_late" if why.late_rule else "review.why_hidden"))
-    _why_table(why, 0, model.class_names_, key="try_why")
+    _why_table(why, 0, model.class_names_)
 
 
 def show_rank_curve(dataset: MultimodalDataset, modalities, *, seed: int, test_size: float, key: str) -> None:

@@ -96,6 +96,28 @@ def test_compare_json_has_one_result_per_fusion(capsys, monkeypatch):
     assert len({json.dumps(r["per_modality"], sort_keys=True) for r in results}) == 1
 
 
+def test_ranks_trains_lmf_at_each_rank_beside_early_and_tensor(capsys):
+    status, out, err = run(["ranks", "--dataset", "xor-shapes", "--ranks", "1,2", "--json"], capsys)
+    assert status == 0, err
+    curve = json.loads(out)
+    assert curve["ranks"] == [1, 2] and min(curve["accuracy"]) >= 0.95  # a rank-one interaction
+    assert curve["references"]["early"]["accuracy"] < 0.6
+    assert curve["n_parameters"] == [102, 202] < [curve["full_tensor_parameters"]] * 2
+    assert (curve["seed"], curve["n_test"]) == (0, 150)
+
+
+def test_mistakes_lists_the_most_confident_wrong_held_out_answers_with_why(capsys):
+    status, out, err = run(["mistakes", "--dataset", "xor-shapes", "--fusion", "early", "--top", "5", "--json"], capsys)
+    assert status == 0, err
+    report = json.loads(out)
+    assert set(report) >= TRAIN_KEYS and report["fusion"] == "early"
+    mistakes = report["mistakes"]
+    assert len(mistakes) == 5 and all(m["true"] != m["predicted"] for m in mistakes)
+    assert [m["confidence"] for m in mistakes] == sorted((m["confidence"] for m in mistakes), reverse=True)
+    assert [w["modality"] for w in mistakes[0]["why"]] == ["image", "audio"]
+    assert all(m["id"].split("#")[0] in {"circle+low", "circle+high", "square+low", "square+high"} for m in mistakes)
+
+
 def test_evaluate_a_saved_model(trained, capsys):
     model = trained[3]
     status, out, err = run(["evaluate", "--model", str(model), "--dataset", "xor-shapes", "--json"], capsys)
@@ -174,6 +196,8 @@ def bad_files(tmp_path):
         (["predict", "--model", "{garbage}", "--text", "seven"], "model.skops"),
         (["predict", "--model", "{trained}", "--image", "{png}"], "photo.png"),
         (["predict", "--model", "{trained}"], "image, audio"),
+        (["ranks", "--dataset", "xor-shapes", "--ranks", "0,two"], "--ranks"),
+        (["mistakes", "--dataset", "xor-shapes", "--top", "0"], "--top"),
     ],
     ids=[
         "unknown-dataset",
@@ -189,6 +213,8 @@ def bad_files(tmp_path):
         "garbage-model",
         "corrupt-image",
         "nothing-to-predict",
+        "bad-ranks",
+        "bad-top",
     ],
 )
 def test_bad_input_exits_2_with_one_line_naming_the_problem(argv, names, bad_files, trained, capsys):

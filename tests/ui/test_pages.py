@@ -80,6 +80,19 @@ class TestTrainAndCompare:
         assert figs[1].data[0].type == "heatmap"
         assert int(array(figs[1].data[0].z).sum()) == 150  # 25% of 600 held out
 
+    def test_the_most_confident_mistakes_are_wrong_held_out_samples_each_with_why(self, xor):
+        self._train(xor, "tensor")
+        n_wrong = 150 - int(array(figures(xor)[1].data[0].z).trace())
+        assert 0 < n_wrong <= 12
+        assert xor.expander[-2].label == f"The most confident mistakes of tensor ({n_wrong})"
+        cards = [m.value for m in xor.markdown if ", true: " in m.value]
+        assert len(cards) == n_wrong and all(c.startswith("❌") for c in cards)
+        assert len(xor.table) == n_wrong  # one why table per card: image and audio, each alone and hidden
+        why = xor.table[0].value
+        assert list(why.columns) == ["modality", "alone says", "p(answer) without it", "change"]
+        assert list(why["modality"]) == ["image", "audio"]
+        assert "Click a cell of the matrix" in " ".join(c.value for c in xor.caption)
+
     def test_compare_all_fusion_methods(self, xor):
         xor.button(key="compare_button").click().run()
         assert_clean(xor)
@@ -94,8 +107,15 @@ class TestTrainAndCompare:
             "tensor-sketch",
         ]
         best = table.loc[table["accuracy"].idxmax(), "method"]
-        assert best.startswith("tensor")
-        assert len(figures(xor)[0].data[0].x) == 8  # 2 single modalities + 6 methods
+        assert best in ("tensor", "lmf", "tensor-sketch")  # the methods with interactions
+        assert len(figures(xor)[0].data[0].x) == 9  # 2 single modalities + 7 methods
+        # The samples behind the numbers: of the best method by default, of any method on asking.
+        assert xor.selectbox(key="train_look_at").value == best
+        xor.selectbox(key="train_look_at").set_value("early").run()
+        assert_clean(xor)
+        accuracy = table.set_index("method").loc["early", "accuracy"]
+        assert xor.expander[-2].label.startswith("The most confident mistakes of early (12)")
+        assert accuracy < 0.65  # at chance: far more than 12 mistakes, the 12 most confident shown
 
     def test_seed_and_split_change_the_held_out_count(self, xor):
         xor.slider(key="train_test_size").set_value(0.5)

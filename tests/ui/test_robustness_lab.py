@@ -101,6 +101,18 @@ def test_xor_lesson_shows_accuracies_regions_and_the_outer_product(lab):
     assert widths["tensor ⊗ after PCA to 8 per modality"] == 81
 
 
+def test_xor_lesson_shows_where_the_rank_of_lmf_stops_helping(lab):
+    curve = _figure(lab, "Low-rank fusion (LMF) per rank")
+    lmf, early = (next(t for t in curve.data if t.name == name and t.xaxis == "x") for name in ("LMF", "early ⊕"))
+    assert list(lmf.x) == [1, 2, 3, 4, 6, 8] and min(lmf.y) >= 0.95 and max(early.y) < 0.6  # rank 1 already solves it
+    metrics = {m.label: m.value for m in lab.metric}
+    assert float(metrics["LMF rank 4: held-out accuracy"]) >= 0.95 and metrics["LMF rank 4: trained weights"] == "402"
+    lab.select_slider(key="xor_rank").set_value(1).run()
+    assert_clean(lab)
+    assert {m.label: m.value for m in lab.metric}["LMF rank 1: trained weights"] == "102"
+    assert "a full ⊗ of the same vectors would need 1,252" in " ".join(m.value for m in lab.markdown)
+
+
 def test_fewer_methods_and_another_classifier(lab):
     lab.multiselect(key="robust_fusions").set_value(["late"]).run()
     lab.selectbox(key="robust_classifier").set_value("knn").run()

@@ -70,6 +70,18 @@ def test_typed_text_alone_predicts_and_shows_the_known_ngrams(at):
     assert titles == ["Fused model", "text alone"]
 
 
+def test_why_shows_each_given_modality_alone_and_hidden(at):
+    at.text_input(key="try_text").input("sieben").run()
+    assert not at.table  # one modality: its bars say it all
+    at.file_uploader(key="try_image_upload").upload("four.png", photo_of_four(), "image/png").run()
+    assert_clean(at)
+    why = at.table[0].value
+    assert list(why["modality"]) == ["image", "text"]
+    assert list(why["alone says"].str[0]) == ["4", "7"]  # the photo says 4, the word says 7
+    assert all(v != "—" for v in why["p(answer) without it"])  # hide either one: the other still answers
+    assert "Late fusion: the fused probabilities are the mean" in " ".join(c.value for c in at.caption)
+
+
 def test_uploaded_photo_is_shown_in_digit_form_and_recognised(at):
     at.file_uploader(key="try_image_upload").upload("four.png", photo_of_four(), "image/png").run()
     assert_clean(at)
