@@ -16,7 +16,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from mmdemo.ui.classroom import REFRESH_SECONDS as REFRESH  # noqa: E402
-from tests.browser.helpers import draw_strokes  # noqa: E402
+from tests.browser.helpers import click_cell, draw_strokes  # noqa: E402
 from tests.live_server import launch, serve, wait_idle  # noqa: E402
 
 OUT = ROOT / "docs" / "screenshots"
@@ -42,10 +42,30 @@ def _train(page) -> None:
     wait_idle(page, after_action=True)
 
 
+def _drill_down(page) -> None:
+    """Train the page's default model on av-digits, click its largest off-diagonal cell, show its samples."""
+    import numpy as np
+
+    from mmdemo.datasets import load_dataset
+    from mmdemo.experiments.evaluate import train_and_evaluate
+
+    _train(page)
+    matrix = np.array(train_and_evaluate(load_dataset("av-digits"), seed=0)[0].confusion_matrix)  # the page's defaults
+    np.fill_diagonal(matrix, -1)
+    true, pred = np.unravel_index(matrix.argmax(), matrix.shape)
+    title = "Confusion matrix" if "lang=en" in page.url else "混淆矩阵"
+    click_cell(page, len(matrix), int(true), int(pred), title=title)
+    page.locator("[data-testid='stTable']").first.wait_for()
+    page.locator("[data-testid='stPlotlyChart']").filter(has_text=title).first.scroll_into_view_if_needed()
+    page.mouse.wheel(0, 420)  # the matrix's lower half, the clicked cell, and the samples behind it
+    wait_idle(page, after_action=True)
+
+
 #: (file stem, URL path, what to do before the picture)
 SHOTS = [
     ("home", "", None),
     ("train", "Train_and_compare", _train),
+    ("drilldown", "Train_and_compare", _drill_down),
     ("robustness", "Robustness_lab", None),
     ("crossmodal", "Cross_modal_lab", None),
     ("learn", "Learn", None),

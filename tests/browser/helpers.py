@@ -81,3 +81,19 @@ def draw_strokes(page, strokes, *, side: float = 280) -> None:
             page.mouse.move(box["x"] + x * side, box["y"] + y * side, steps=2)
         page.mouse.up()
         wait_idle(page, after_action=True)
+
+
+def click_cell(page, n_classes: int, true: int, pred: int, *, title: str = "Confusion matrix") -> None:
+    """Click the centre of cell (true row, predicted column) of the first confusion matrix on the page."""
+    chart = page.locator("[data-testid='stPlotlyChart']").filter(has_text=title).first
+    area = chart.locator(".nsewdrag").first  # plotly's plot area
+    area.wait_for()
+    area.scroll_into_view_if_needed()
+    page.wait_for_timeout(300)
+    box = area.bounding_box()
+    x = box["x"] + (pred + 0.5) * box["width"] / n_classes
+    y = box["y"] + (true + 0.5) * box["height"] / n_classes  # row 0 on top: the y axis is reversed
+    page.mouse.move(x, y)
+    page.wait_for_timeout(300)
+    page.mouse.click(x, y)
+    wait_idle(page, after_action=True)

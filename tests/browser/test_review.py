@@ -9,25 +9,9 @@ import pytest
 
 from mmdemo.datasets import MultimodalDataset, export_zip, load_dataset
 from mmdemo.experiments.evaluate import train_and_evaluate
-from tests.browser.helpers import click, no_exception, open_page, wait_idle
+from tests.browser.helpers import click, click_cell, no_exception, open_page, wait_idle
 
 pytestmark = pytest.mark.browser
-
-
-def _click_cell(page, n_classes: int, true: int, pred: int, *, title: str = "Confusion matrix") -> None:
-    """Click the centre of cell (true row, predicted column) of the first confusion matrix on the page."""
-    chart = page.locator("[data-testid='stPlotlyChart']").filter(has_text=title).first
-    area = chart.locator(".nsewdrag").first  # plotly's plot area
-    area.wait_for()
-    area.scroll_into_view_if_needed()
-    page.wait_for_timeout(300)
-    box = area.bounding_box()
-    x = box["x"] + (pred + 0.5) * box["width"] / n_classes
-    y = box["y"] + (true + 0.5) * box["height"] / n_classes  # row 0 on top: the y axis is reversed
-    page.mouse.move(x, y)
-    page.wait_for_timeout(300)
-    page.mouse.click(x, y)
-    wait_idle(page, after_action=True)
 
 
 def _cards(page, *, in_expander: bool = False):
@@ -47,7 +31,7 @@ def test_a_cell_of_the_confusion_matrix_shows_its_held_out_samples_on_bundled_da
     click(page, "Train")
     page.locator("[data-testid='stMetricValue']").first.wait_for(timeout=120_000)
     page.get_by_text("Click a cell of the matrix").wait_for()
-    _click_cell(page, 2, true=0, pred=1)
+    click_cell(page, 2, true=0, pred=1)
     page.get_by_text(f"{n_wrong} held-out samples of agree predicted as differ.").wait_for(timeout=30_000)
     page.get_by_text("The 12 the model was most sure of:").wait_for()
     cards = _cards(page)
@@ -91,7 +75,7 @@ def test_a_cell_shows_the_samples_of_the_users_own_dataset(page, app_url, tmp_pa
     page.get_by_text("pets: 40 samples in 2 classes").wait_for()
     click(page, "Train on my dataset")
     page.locator("[data-testid='stMetricValue']").first.wait_for(timeout=120_000)
-    _click_cell(page, 2, true=1, pred=1)
+    click_cell(page, 2, true=1, pred=1)
     page.get_by_text(re.compile(r"\d+ held-out samples of dog predicted right\.")).wait_for(timeout=30_000)
     cards = _cards(page)
     assert cards.count() >= 1

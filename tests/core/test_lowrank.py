@@ -93,3 +93,37 @@ def _logreg():
     from sklearn.linear_model import LogisticRegression
 
     return LogisticRegression(max_iter=1000)
+
+
+@pytest.fixture(scope="module")
+def small_xor():
+    from mmdemo.datasets import make_xor_shapes
+
+    return make_xor_shapes(240)
+
+
+def test_it_joins_compare_and_saves_and_loads_like_any_model(small_xor, tmp_path):
+    from mmdemo.experiments.evaluate import compare, train_and_evaluate
+    from mmdemo.model import MultimodalModel
+
+    by_fusion = {r.fusion: r.accuracy for r in compare(small_xor, fusions=["early", "lmf"])}
+    assert by_fusion["lmf"] > 0.9 > 0.7 > by_fusion["early"]
+    _, model = train_and_evaluate(small_xor, fusion="lmf")
+    model.save(tmp_path / "lmf.skops")
+    back = MultimodalModel.load(tmp_path / "lmf.skops")
+    X = model.matrix(small_xor, range(20))
+    np.testing.assert_allclose(back.proba_from_features(X), model.proba_from_features(X))
+
+
+def test_it_joins_the_missing_modality_strategies_and_the_robustness_lab(small_xor):
+    from mmdemo.experiments.evaluate import missing_modality_report
+    from mmdemo.experiments.robustness import RobustnessLab
+
+    rows = missing_modality_report(small_xor, fusions=["lmf"])
+    strategies = {r["strategy"] for r in rows if r["fusion"] == "lmf"}
+    assert strategies >= {"none", "fusion default", "mean", "fallback", "shared space"}
+    full = next(r["accuracy"] for r in rows if r["fusion"] == "lmf" and r["strategy"] == "none")
+    hidden = [r["accuracy"] for r in rows if r["fusion"] == "lmf" and r["strategy"] == "fusion default"]
+    assert full > 0.9 and max(hidden) < 0.7  # the class is an interaction: one modality alone cannot tell it
+    lab = RobustnessLab(small_xor, fusions=["lmf"]).fit()
+    assert lab.score({})["lmf"] > 0.9 > 0.7 > lab.score({"audio:missing": 1.0})["lmf"]
