@@ -60,11 +60,13 @@ def show_review(trained: Trained, *, key: str) -> None:
         st.markdown(t(heading, true=names[true], pred=names[pred], n=len(positions)))
         if len(positions) > CARDS:
             st.caption(t("review.most_confident", n=CARDS))
+        st.caption(t("review.columns"))
         _cards(review, data, positions[:CARDS], key=f"{key}_cell")
     mistakes = review.confident_mistakes(CARDS)
     with st.expander(t("review.mistakes_heading", n=len(mistakes), fusion=review.fusion)):
         st.caption(t("review.mistakes_caption", n_test=len(review.rows), seed=result.seed, test_size=result.test_size))
         if len(mistakes):
+            st.caption(t("review.columns"))
             _cards(review, data, mistakes, key=f"{key}_mistakes")
         else:
             st.success(t("review.no_mistakes"))
@@ -118,7 +120,7 @@ def show_why(model: MultimodalModel, values: Mapping[str, Any]) -> None:
     X = model.transform_raw({m: [values.get(m)] for m in model.modalities})
     why = explain(model, X)
     st.subheader(t("review.why_heading"))
-    st.caption(t("review.why_late" if why.late_rule else "review.why_hidden"))
+    st.caption(t("review.why_late" if why.late_rule else "review.why_hidden") + " " + t("review.columns"))
     _why_table(why, 0, model.class_names_)
 
 

@@ -81,7 +81,8 @@ def model_settings(ds: MultimodalDataset, *, prefix: str = "train") -> ModelSett
     )
     c, d = st.columns(2)
     test_size = c.slider(t("widgets.test_size"), 0.1, 0.5, 0.25, 0.05, key=f"{prefix}_test_size")
-    seed = int(d.number_input(t("widgets.seed"), 0, 9999, unless_set(f"{prefix}_seed", 0), key=f"{prefix}_seed"))
+    seed = d.number_input(t("widgets.seed"), 0, 9999, unless_set(f"{prefix}_seed", 0), key=f"{prefix}_seed")
+    seed = 0 if seed is None else int(seed)  # an emptied box (or a value lost to a click mid-run) means the default
     corruption = {}
     with st.expander(t("widgets.corrupt_expander")):
         st.caption(t("widgets.corrupt_caption"))

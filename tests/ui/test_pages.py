@@ -89,7 +89,7 @@ class TestTrainAndCompare:
         assert len(cards) == n_wrong and all(c.startswith("❌") for c in cards)
         assert len(xor.table) == n_wrong  # one why table per card: image and audio, each alone and hidden
         why = xor.table[0].value
-        assert list(why.columns) == ["modality", "alone says", "p(answer) without it", "change"]
+        assert list(why.columns) == ["modality", "alone", "without it", "Δ"]
         assert list(why["modality"]) == ["image", "audio"]
         assert "Click a cell of the matrix" in " ".join(c.value for c in xor.caption)
 

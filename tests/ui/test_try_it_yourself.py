@@ -77,8 +77,8 @@ def test_why_shows_each_given_modality_alone_and_hidden(at):
     assert_clean(at)
     why = at.table[0].value
     assert list(why["modality"]) == ["image", "text"]
-    assert list(why["alone says"].str[0]) == ["4", "7"]  # the photo says 4, the word says 7
-    assert all(v != "—" for v in why["p(answer) without it"])  # hide either one: the other still answers
+    assert list(why["alone"].str[0]) == ["4", "7"]  # the photo says 4, the word says 7
+    assert all(v != "—" for v in why["without it"])  # hide either one: the other still answers
     assert "Late fusion: the fused probabilities are the mean" in " ".join(c.value for c in at.caption)
 
 
