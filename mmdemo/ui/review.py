@@ -50,7 +50,9 @@ def show_review(trained: Trained, *, key: str) -> None:
         on_select="rerun",
         selection_mode="points",
     )
-    points = list(event.selection.points) if event is not None else []
+    points = [  # a selection left from another matrix (other classes) is no selection
+        p for p in (event.selection.points if event is not None else []) if {str(p["x"]), str(p["y"])} <= set(names)
+    ]
     if not points:
         st.caption(t("review.click_hint"))
     else:
