@@ -1,6 +1,7 @@
 """Cross-modal learning: shared spaces, retrieval and transfer.
 
-- `spaces`: `CCASpace`, `PLSSpace`, `KernelCCASpace` (two modalities -> one space), `SHARED_SPACES`;
+- `spaces`: `CCASpace`, `PLSSpace`, `KernelCCASpace`, `ContrastiveSpace` (two modalities -> one space), `SHARED_SPACES`;
+- `contrastive`: `InfoNCE`, the two-view link of the contrastive space;
 - `retrieval`: rank one modality's samples for queries from another, and score the ranking;
 - `transfer`: train on one modality in the shared space, test on another.
 

@@ -1,4 +1,4 @@
-"""Shared spaces between two modalities (CCA, PLS, kernel CCA) as scikit-learn transformers."""
+"""Shared spaces between two modalities (CCA, PLS, kernel CCA, contrastive) as scikit-learn transformers."""
 
 from __future__ import annotations
 
@@ -17,11 +17,12 @@ from sklearn.utils._param_validation import Interval
 from sklearn.utils.validation import check_is_fitted, validate_data
 from threadpoolctl import threadpool_limits
 
+from mmdemo.crossmodal.contrastive import InfoNCE
 from mmdemo.errors import Message, ParameterError, modality_word
 from mmdemo.fusion._blocks import Blocks, present_rows, resolve_blocks
 from mmdemo.registry import Registry
 
-__all__ = ["SHARED_SPACES", "CCASpace", "KernelCCASpace", "PLSSpace", "make_shared_space"]
+__all__ = ["SHARED_SPACES", "CCASpace", "ContrastiveSpace", "KernelCCASpace", "PLSSpace", "make_shared_space"]
 
 #: Fewest rows with both modalities a shared space is fitted on.
 _MIN_PAIRED_ROWS = 3
@@ -99,7 +100,10 @@ class _SharedSpace(TransformerMixin, BaseEstimator):
         ----------
         X : array-like, shape=(n_samples, n_features)
             Both modalities' columns; a missing modality is a row of NaN in its block.
-        y : ignored
+        y : array-like of shape (n_samples,), optional
+            Class labels, for a space that uses them: the contrastive one takes
+            samples of the same class as positives (data paired by label only).
+            CCA, PLS and kernel CCA ignore it.
 
         Returns
         -------
@@ -108,9 +112,9 @@ class _SharedSpace(TransformerMixin, BaseEstimator):
         # One BLAS thread, as in MultimodalModel.fit: with 2 busy cores a second
         # thread made these small SVDs about 10x slower, not faster.
         with threadpool_limits(limits=1, user_api="blas"):
-            return self._fit(X)
+            return self._fit(X, y)
 
-    def _fit(self, X) -> _SharedSpace:
+    def _fit(self, X, y=None) -> _SharedSpace:
         self._validate_params()
         X = validate_data(self, X, ensure_all_finite="allow-nan", dtype=np.float64)
         self.blocks_ = self._resolve(X.shape[1])
@@ -133,13 +137,18 @@ class _SharedSpace(TransformerMixin, BaseEstimator):
         inputs = [view.transform(V[rows]) for view, V in zip(self.views_, views)]
         self.input_means_ = [Z.mean(axis=0) for Z in inputs]
         k = int(min(self.n_components, n - 1, *(Z.shape[1] for Z in inputs)))
-        self.cross_ = self._cross_decomposition(max(k, 1)).fit(*inputs)
+        groups = None if y is None else np.asarray(y)[rows]
+        self.cross_ = self._fit_cross(max(k, 1), inputs, groups)
         self.rotations_ = [
             getattr(self.cross_, "x_rotations_", self.cross_.x_weights_),
             getattr(self.cross_, "y_rotations_", self.cross_.y_weights_),
         ]
         self._fit_output(inputs)
         return self
+
+    def _fit_cross(self, n_components: int, inputs: list[np.ndarray], groups: np.ndarray | None):
+        """The fitted two-view estimator; ``groups`` (labels of the rows) for one that uses them."""
+        return self._cross_decomposition(n_components).fit(*inputs)
 
     def _fit_view(self, V: np.ndarray, rng: np.random.RandomState) -> Pipeline:
         prep = Pipeline([("impute", SimpleImputer(keep_empty_features=True)), ("scale", StandardScaler())]).fit(V)
@@ -330,6 +339,14 @@ _KERNEL_PARAMETERS = """
         Nystroem landmarks per view (at most the number of training rows)."""
 
 
+_CONTRASTIVE_PARAMETERS = """
+    temperature : float, default=0.2
+        Divides the cosine similarities before the softmax: lower is sharper (on
+        av-digits image->audio, mAP 0.57 at 0.05, 0.60 at 0.1, 0.81 at 0.2; CCA 0.77).
+    epochs : int, default=60
+        Passes over the training pairs."""
+
+
 class KernelCCASpace(_SharedSpace):
     __doc__ = f"""Kernel CCA, approximated: RBF kernel features per view, then CCA.
 
@@ -387,6 +404,60 @@ class KernelCCASpace(_SharedSpace):
         return CCA(n_components=n_components, scale=False, max_iter=1000)
 
 
+class ContrastiveSpace(_SharedSpace):
+    __doc__ = f"""A contrastive (CLIP-style) space: one linear encoder per modality, trained with InfoNCE.
+
+    After each view's standardisation and PCA, the two encoders are trained so
+    that, in a batch of pairs, each sample's own partner is the most similar
+    (cosine similarity over ``temperature``) in both directions: the symmetric
+    InfoNCE loss of `mmdemo.crossmodal.contrastive.InfoNCE`, by Adam on
+    mini-batches. Given class labels (``fit(X, y)``, for data paired by label
+    only) every pair of the same class is a positive instead.
+
+{_DOC_SECTIONS.format(extra=_CONTRASTIVE_PARAMETERS)}
+
+    See Also
+    --------
+    CCASpace
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(0)
+    >>> t = rng.normal(size=(300, 3))
+    >>> X = np.hstack([t @ rng.normal(size=(3, 6)), t @ rng.normal(size=(3, 5))])
+    >>> space = ContrastiveSpace(n_components=3, random_state=0).fit(X)
+    >>> bool(space.correlations_[0] > 0.9)
+    True
+    """
+
+    _parameter_constraints = {
+        **_SharedSpace._parameter_constraints,
+        "temperature": [Interval(Real, 0, None, closed="neither")],
+        "epochs": [Interval(Integral, 1, None, closed="left")],
+    }
+
+    def __init__(
+        self,
+        blocks: Blocks | None = None,
+        n_components: int = 8,
+        pca_components: int | None = 32,
+        random_state=None,
+        temperature: float = 0.2,
+        epochs: int = 60,
+    ) -> None:
+        super().__init__(blocks, n_components, pca_components, random_state)
+        self.temperature = temperature
+        self.epochs = epochs
+
+    def _cross_decomposition(self, n_components: int):
+        return InfoNCE(
+            n_components=n_components, temperature=self.temperature, epochs=self.epochs, random_state=self.random_state
+        )
+
+    def _fit_cross(self, n_components: int, inputs: list[np.ndarray], groups: np.ndarray | None):
+        return self._cross_decomposition(n_components).fit(*inputs, groups=groups)
+
+
 #: Shared-space method name -> one line a user sees (CLI --help, UI select box); ``make`` is the estimator class.
 SHARED_SPACES = Registry("names.space", Message("registry.what.space", "shared-space method"))
 SHARED_SPACES.add(
@@ -396,6 +467,11 @@ SHARED_SPACES.add(
     "pls", "PLS: linear projections with the largest covariance (favours strong, common directions)", make=PLSSpace
 )
 SHARED_SPACES.add("kcca", "kernel CCA: CCA on non-linear (RBF kernel) features of each modality", make=KernelCCASpace)
+SHARED_SPACES.add(
+    "contrastive",
+    "contrastive (CLIP-style): an encoder per modality trained so each sample's partner is its nearest (InfoNCE)",
+    make=ContrastiveSpace,
+)
 
 
 def make_shared_space(

@@ -211,7 +211,7 @@ def shared_space_experiment(
         X = model.fit_features(dataset, train, feature_cache=feature_cache)
         space = make_shared_space(
             method, model.blocks_, n_components=n_components, pca_components=pca_components, random_state=seed
-        ).fit(X[train])
+        ).fit(X[train], None if dataset.pairing == "instance" else dataset.y[train])  # label pairs: class positives
         Zq, Zt = space.transform_view(X[test], query), space.transform_view(X[test], target)
         y = dataset.y
         report = retrieval_report(Zq, Zt, y[test], y[test], paired=dataset.pairing == "instance")

@@ -19,6 +19,7 @@ from mmdemo import cli
 from mmdemo.crossmodal import (
     SHARED_SPACES,
     CCASpace,
+    ContrastiveSpace,
     KernelCCASpace,
     PLSSpace,
     cosine_similarity_matrix,
@@ -138,7 +139,14 @@ def test_retrieval_report_needs_pairs():
 
 
 # ------------------------------------------------------------------ shared spaces
-@parametrize_with_checks([CCASpace(random_state=0), PLSSpace(random_state=0), KernelCCASpace(random_state=0)])
+@parametrize_with_checks(
+    [
+        CCASpace(random_state=0),
+        PLSSpace(random_state=0),
+        KernelCCASpace(random_state=0),
+        ContrastiveSpace(random_state=0),
+    ]
+)
 def test_scikit_learn_common_checks(estimator, check):
     check(estimator)
 
@@ -235,7 +243,7 @@ def test_space_composes_with_scikit_learn_model_selection():
     pipe = Pipeline([("space", CCASpace(blocks=blocks, n_components=2)), ("clf", LogisticRegression())])
     assert cross_val_score(pipe, X, y, cv=3).mean() > 0.8
     assert clone(make_shared_space("kcca", blocks)).get_params()["n_kernel_features"] == 256
-    assert set(SHARED_SPACES) == {"cca", "pls", "kcca"}
+    assert set(SHARED_SPACES) == {"cca", "pls", "kcca", "contrastive"}
 
 
 def test_transfer_fits_an_unfitted_space_on_the_training_rows():
