@@ -524,10 +524,18 @@ class MultimodalModel:
         out["ignored"] = [m for m, v in given.items() if v is not None and m not in self.modalities]
         return out
 
-    def predict_prepared(self, values: Mapping[str, Any], *, missing: str = "fusion default") -> dict[str, Any]:
+    def prepared_features(self, values: Mapping[str, Any]) -> np.ndarray:
+        """The feature row of inputs `prepare_inputs` made, shape=(1, n_features) (NaN blocks where not given)."""
+        return self.transform_raw({m: [values.get(m)] for m in self.modalities})
+
+    def predict_prepared(
+        self, values: Mapping[str, Any], *, missing: str = "fusion default", features: np.ndarray | None = None
+    ) -> dict[str, Any]:
         """`predict_sample` of inputs `prepare_inputs` made (a page that shows them prepares them once).
 
-        Returns the keys of `predict_sample` but ``ignored``.
+        ``features``: their `prepared_features`, when the caller has them already (a page
+        that also explains the answer extracts them once). Returns the keys of
+        `predict_sample` but ``ignored``.
         """
         if not values:
             raise InputError(
@@ -535,7 +543,7 @@ class MultimodalModel:
                 "Give at least one of: {modalities} (this model uses only those).",
                 modalities=[modality_word(m) for m in self.modalities],
             )
-        X = self.transform_raw({m: [values.get(m)] for m in self.modalities})
+        X = self.prepared_features(values) if features is None else features
         proba = self.proba_from_features(X, missing=missing)[0]
         per_modality = {
             m: dict(zip(self.class_names_, self.modality_proba(m, X)[0].round(6).tolist()))

@@ -64,7 +64,8 @@ with guard():
             t("try.missing_label"), list(MISSING_STRATEGIES), format_func=strategies.get, key="try_missing"
         )
         missing = usable_strategy(missing, model)
-    out = model.predict_prepared(values, missing=missing)
+    features = model.prepared_features(values)  # once, for the answer and for why
+    out = model.predict_prepared(values, missing=missing, features=features)
     st.subheader(t("try.prediction", label=out["label"]))
     st.caption(t("try.strategy_caption", strategy=say(out["missing_strategy"]), used=modality_list(out["used"])))
     panels = [("fused", out["probabilities"])] + list(out["per_modality"].items())
@@ -72,4 +73,4 @@ with guard():
     for col, (name, proba) in zip(cols, panels):
         title = t("try.fused") if name == "fused" else t("try.alone", modality=modality_name(name))
         col.plotly_chart(probability_figure(proba, title=title), key=f"try_proba_{name}")
-    show_why(model, values)
+    show_why(model, values, features)

@@ -11,7 +11,7 @@ from threadpoolctl import threadpool_limits
 
 from mmdemo.datasets.base import MultimodalDataset
 from mmdemo.experiments.evaluate import compare
-from mmdemo.fusion import LowRankFusionClassifier, present_rows
+from mmdemo.fusion import LowRankFusionClassifier, TensorFusion, present_rows
 from mmdemo.fusion.lowrank import n_parameters
 from mmdemo.model import FeatureCache, MultimodalModel
 from mmdemo.splits import split_indices
@@ -100,7 +100,7 @@ def rank_curve(
     fit_rows, test_rows = train[present_rows(X[train])], test[present_rows(X[test])]
     widths = [b - a for a, b in model.blocks_.values()]
     n_classes = len(dataset.class_names)
-    accuracy, weights, seconds, k = [], [], [], {}
+    accuracy, weights, seconds = [], [], []
     for done, rank in enumerate(ranks, start=3):
         start = time.perf_counter()
         with threadpool_limits(limits=1, user_api="blas"):
@@ -109,10 +109,11 @@ def rank_curve(
         seconds.append(round(time.perf_counter() - start, 3))
         accuracy.append(round(float(np.mean(lmf.predict(X[test_rows]) == y[test_rows])), 4))
         weights.append(lmf.n_parameters_)
-        k = {m: p.n_components_ for m, (_, _, p) in zip(mods, lmf.projection_.projections_)}
         if progress is not None:
             progress(done, total, f"LMF rank {rank}")
-    tensor_k = [max(1, min(8, w, len(fit_rows) - 1)) for w in widths]  # as TensorFusion keeps them
+    k = {m: p.n_components_ for m, (_, _, p) in zip(mods, lmf.projection_.projections_)}  # the same at every rank
+    kept = TensorFusion().n_components
+    tensor_k = [max(1, min(kept, w, len(fit_rows) - 1)) for w in widths]  # as TensorFusion keeps them
     by_name = {r.fusion: r for r in refs}
     references = {
         "early": {"n_parameters": n_parameters("early", widths, n_classes)},

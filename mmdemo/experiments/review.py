@@ -179,11 +179,17 @@ def review_model(
     (True, 50)
     """
     rows = np.asarray(rows, dtype=int)
-    rows = rows[present_rows(X[rows])]
-    why = explain(model, X[rows])
+    return _review_rows(model, X[rows], np.asarray(y)[rows], rows)
+
+
+def _review_rows(model: MultimodalModel, X_rows: np.ndarray, y_rows: np.ndarray, rows: np.ndarray) -> HeldOutReview:
+    """`review_model` of the feature rows ``X_rows`` of the dataset rows ``rows``."""
+    kept = present_rows(X_rows)
+    rows, X_rows, y_rows = rows[kept], X_rows[kept], y_rows[kept]
+    why = explain(model, X_rows)
     return HeldOutReview(
         rows=rows,
-        y_true=np.asarray(y)[rows],
+        y_true=y_rows,
         y_pred=np.argmax(why.proba, axis=1),
         why=why,
         class_names=list(model.class_names_),
@@ -202,6 +208,4 @@ def held_out_review(
     """`review_model` on the held-out part of the seeded split ``model`` was trained on (as
     `mmdemo.experiments.evaluate.train_and_evaluate` made it)."""
     _, test = split_indices(dataset.y, test_size=test_size, seed=seed, class_names=dataset.class_names)
-    X = np.full((dataset.n_samples, max(b for _, b in model.blocks_.values())), np.nan)
-    X[test] = model.matrix(dataset, test, feature_cache=feature_cache)
-    return review_model(model, X, dataset.y, test)
+    return _review_rows(model, model.matrix(dataset, test, feature_cache=feature_cache), dataset.y[test], test)

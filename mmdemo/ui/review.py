@@ -12,7 +12,6 @@ import streamlit as st
 from mmdemo.datasets import MultimodalDataset
 from mmdemo.experiments.rank import RankCurve, rank_curve
 from mmdemo.experiments.review import Explanation, HeldOutReview, explain, held_out_review
-from mmdemo.fusion.lowrank import n_parameters
 from mmdemo.model import MultimodalModel
 from mmdemo.ui.data import feature_cache
 from mmdemo.ui.i18n import figure_text, modality_name, t
@@ -114,13 +113,12 @@ def _why_table(why: Explanation, i: int, names) -> None:
         st.caption(t(f"review.late_{why.late_rule}"))
 
 
-def show_why(model: MultimodalModel, values: Mapping[str, Any]) -> None:
-    """Why the model answered one sample (prepared inputs, as `MultimodalModel.prepare_inputs` gives them):
-    what each given modality alone says and what hiding it changes."""
+def show_why(model: MultimodalModel, values: Mapping[str, Any], features: np.ndarray) -> None:
+    """Why the model answered one sample (prepared inputs, as `MultimodalModel.prepare_inputs` gives them, and
+    their `MultimodalModel.prepared_features`): what each given modality alone says and what hiding it changes."""
     if len([m for m in values if m in model.modalities]) < 2:  # one modality: the bars above say it all
         return
-    X = model.transform_raw({m: [values.get(m)] for m in model.modalities})
-    why = explain(model, X)
+    why = explain(model, features)
     st.subheader(t("review.why_heading"))
     st.caption(t("review.why_late" if why.late_rule else "review.why_hidden") + " " + t("review.columns"))
     _why_table(why, 0, model.class_names_)
@@ -166,7 +164,7 @@ def show_rank_curve(dataset: MultimodalDataset, modalities, *, seed: int, test_s
             tensor_w=refs["tensor"]["n_parameters"],
             full_w=curve.full_tensor_parameters,
             k=k[0] if len(set(k)) == 1 else "/".join(map(str, k)),
-            lmf_w=n_parameters("lmf", k, len(dataset.class_names), rank=rank),
+            lmf_w=curve.n_parameters[i],
             rank=rank,
         )
     )
