@@ -16,7 +16,7 @@ from mmdemo import __version__
 from mmdemo.classifiers import CLASSIFIERS, make_classifier
 from mmdemo.datasets.base import MultimodalDataset
 from mmdemo.errors import InputError, Message, ParameterError, modality_word
-from mmdemo.features import DEFAULT_FEATURES, IMAGE_SIZE, SPEECH_KINDS, make_features, prepare_audio, prepare_image
+from mmdemo.features import DEFAULT_FEATURES, IMAGE_SIZE, SPEECH_KINDS, make_features, prepare_audio
 from mmdemo.fusion import FUSIONS, LateFusionClassifier, make_fusion_model, present_rows
 from mmdemo.fusion.missing import MISSING_STRATEGIES, fit_missing_strategies, present_modalities
 from mmdemo.io import check_text
@@ -608,7 +608,7 @@ class MultimodalModel:
         """What the model sees of inputs `prepare_inputs` made: the 28x28 digit form, the trimmed clip, the known n-grams."""
         out = dict(values)
         if "image" in out:
-            out["image"] = prepare_image(out["image"], size=self.image_size_)
+            out["image"] = self.featurizers_["image"].prepare(out["image"])
         if "text" in out:
             out["text"] = self.featurizers_["text"].known_ngrams(out["text"])
         return out

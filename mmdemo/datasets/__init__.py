@@ -8,6 +8,7 @@ from mmdemo.datasets.archive import export_zip, load_zip
 from mmdemo.datasets.av_digits import load_av_digits
 from mmdemo.datasets.base import MODALITIES, MultimodalDataset
 from mmdemo.datasets.folder import load_folder
+from mmdemo.datasets.scenes import load_scenes
 from mmdemo.datasets.xor_shapes import make_xor_shapes
 from mmdemo.errors import DatasetError
 
@@ -19,6 +20,7 @@ __all__ = [
     "load_av_digits",
     "load_dataset",
     "load_folder",
+    "load_scenes",
     "load_zip",
     "make_xor_shapes",
 ]
@@ -27,6 +29,7 @@ __all__ = [
 BUNDLED: dict[str, tuple[Callable[[], MultimodalDataset], str]] = {
     "av-digits": (load_av_digits, "digits 0-9: handwritten images, spoken words, text clues (paired by label)"),
     "xor-shapes": (make_xor_shapes, "circle/square x low/high tone; the class is their XOR (needs ⊗)"),
+    "scenes": (load_scenes, "two coloured shapes, their own caption, the caption spoken (paired by instance)"),
 }
 
 

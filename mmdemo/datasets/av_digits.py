@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import csv
 from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
-import soundfile as sf
 
 from mmdemo.datasets.base import MultimodalDataset
+from mmdemo.datasets.clips import read_clips
 from mmdemo.datasets.clues import make_clue
-from mmdemo.errors import DatasetError
 from mmdemo.features.audio import SAMPLE_RATE
 from mmdemo.features.speech import remember_evidence
 
@@ -40,28 +38,9 @@ def load_digit_clips(*, with_evidence: bool = True) -> tuple[tuple[np.ndarray, .
     ``with_evidence`` also hands the speech recognizer the evidence stored for them
     (`EVIDENCE_FILE`), so they are not decoded again in this process.
     """
-    manifest = AUDIO_DIR / "manifest.csv"
-    if not manifest.exists():
-        raise DatasetError(
-            "av_digits.no_audio",
-            "The bundled audio is missing ({manifest}); run tools/make_av_digits_audio.py.",
-            manifest=str(manifest),
-        )
-    clips, labels, voices = [], [], []
-    with manifest.open(newline="", encoding="utf-8") as fh:
-        for row in csv.DictReader(fh):
-            y, sr = sf.read(AUDIO_DIR / row["path"], dtype="float32", always_2d=False)
-            if sr != SAMPLE_RATE:
-                raise DatasetError(
-                    "av_digits.bad_rate",
-                    "Bundled clip {path} is at {sr} Hz, expected {expected}.",
-                    path=row["path"],
-                    sr=sr,
-                    expected=SAMPLE_RATE,
-                )
-            clips.append(y)
-            labels.append(int(row["label"]))
-            voices.append(f"{row['engine']}-{row['voice']}")
+    rows, clips = read_clips(AUDIO_DIR, tool="tools/make_av_digits_audio.py")
+    labels = [int(row["label"]) for row in rows]
+    voices = [f"{row['engine']}-{row['voice']}" for row in rows]
     if with_evidence and EVIDENCE_FILE.exists():
         stored = np.load(EVIDENCE_FILE)
         remember_evidence([k.tobytes() for k in stored["keys"]], list(stored["words"]), stored["evidence"])

@@ -14,8 +14,9 @@ from sklearn.utils.validation import check_is_fitted
 from threadpoolctl import threadpool_limits
 
 from mmdemo.errors import Message, ParameterError
+from mmdemo.features.captions import CAPTION_SLOTS
 from mmdemo.features.spectral import mel_filters, power_to_db, resample, rms, stft_power
-from mmdemo.features.speech import spoken_words, unsayable_names, word_evidence
+from mmdemo.features.speech import slot_evidence, spoken_words, unsayable_names, word_evidence
 from mmdemo.registry import Registry
 
 __all__ = [
@@ -299,6 +300,7 @@ AUDIO_KINDS.add("frames", "frames")
 AUDIO_KINDS.add("pooled", "pooled")
 AUDIO_KINDS.add("speech", "speech (a recognizer's evidence)")
 AUDIO_KINDS.add("speech+frames", "speech+frames")
+AUDIO_KINDS.add("caption", "caption (a recognizer's evidence, slot by slot)")
 
 
 class AudioFeatures(TransformerMixin, BaseEstimator):
@@ -306,7 +308,7 @@ class AudioFeatures(TransformerMixin, BaseEstimator):
 
     Parameters
     ----------
-    kind : {"frames", "pooled", "speech", "speech+frames"}
+    kind : {"frames", "pooled", "speech", "speech+frames", "caption"}
         ``"frames"``: CMVN MFCC frames resampled to a fixed count (keeps the
         order of sounds; transfers far better to real voices). ``"pooled"``:
         mean and std over time (order lost; a common tutorial baseline).
@@ -316,6 +318,9 @@ class AudioFeatures(TransformerMixin, BaseEstimator):
         `EVIDENCE_SCALE` so each of its columns spreads more than a frames
         column (else 10 columns of posteriors vanish beside 360 of cepstra),
         then the frames.
+        ``"caption"``: a spoken scene caption heard slot by slot
+        (`slot_evidence` of `CAPTION_SLOTS`): for each of the two shapes the
+        posterior of each size, colour and shape word, and of each relation.
     sample_rate : int
         Rate of every clip passed in.
     n_mfcc : int
@@ -390,6 +395,8 @@ class AudioFeatures(TransformerMixin, BaseEstimator):
             check_is_fitted(self, "words_")
             evidence = word_evidence(clips=X, sr=self.sample_rate, words=self.words_)
             parts.append(evidence * EVIDENCE_SCALE if self.kind == "speech+frames" else evidence)
+        if self.kind == "caption":
+            parts.append(slot_evidence(clips=X, sr=self.sample_rate, slots=CAPTION_SLOTS))
         if self.kind in {"frames", "pooled", "speech+frames"}:
             frames = mfcc_frames(clips=X, sr=self.sample_rate, n_mfcc=self.n_mfcc)
             pool = mfcc_pooled if self.kind == "pooled" else partial(mfcc_fixed, n_frames=self.n_frames)

@@ -14,13 +14,25 @@ from sklearn.utils._param_validation import Interval, StrOptions
 from mmdemo.errors import Message, ParameterError
 from mmdemo.registry import Registry
 
-__all__ = ["prepare_image", "image_pixels", "image_hog", "ImageFeatures", "IMAGE_KINDS", "IMAGE_SIZE"]
+__all__ = [
+    "COLOUR_GRID",
+    "SCENE_SIZE",
+    "IMAGE_KINDS",
+    "IMAGE_SIZE",
+    "ImageFeatures",
+    "colour_grid",
+    "scene_features",
+    "image_hog",
+    "image_pixels",
+    "prepare_image",
+]
 
 #: Image feature kind -> what a user sees, the default first.
 IMAGE_KINDS = Registry("names.features.image", Message("registry.what.features_image", "image feature"))
 IMAGE_KINDS.add("hog", "hog")
 IMAGE_KINDS.add("pixels", "pixels")
 IMAGE_KINDS.add("pixels+hog", "pixels+hog")
+IMAGE_KINDS.add("scene", "colour grid + HOG")
 
 #: Side of the form every picture is brought to (MNIST's 28x28).
 IMAGE_SIZE = 28
@@ -29,6 +41,10 @@ _BOX = 20 / 28  # MNIST: the digit fits a 20x20 box inside the 28x28 frame
 _STROKE = 0.105  # MNIST's mean stroke width as a fraction of the side (2.9 px in 28), see _normalise_stroke
 _UPSAMPLE = 4  # the bitmap is fitted and its stroke normalised at 4x the output resolution
 _BACKGROUND_MIN_SIDE = 96  # pictures this large get their uneven lighting removed
+#: Side of the grid the "scene" features average a whole picture down to (a scene's layout and colours).
+COLOUR_GRID = 12
+#: Side a whole picture is brought to for the "scene" features (the bundled scenes are drawn at this size).
+SCENE_SIZE = 48
 
 
 def _to_gray(image: np.ndarray) -> np.ndarray:
@@ -161,6 +177,62 @@ def prepare_image(image: np.ndarray, *, size: int = IMAGE_SIZE) -> np.ndarray:
     return out
 
 
+def colour_grid(image: np.ndarray, *, size: int = COLOUR_GRID) -> np.ndarray:
+    """A picture averaged down to ``size`` x ``size`` RGB cells, kept where it is (no cropping, no centring).
+
+    For scenes, where what is where and in which colour is the content; a gray
+    picture gets three equal channels and an alpha channel is put on white.
+
+    Returns
+    -------
+    ndarray, shape=(size, size, 3), float32 in [0, 1]
+
+    Examples
+    --------
+    >>> scene = np.ones((48, 48, 3), dtype=np.float32); scene[:, :24] = [1, 0, 0]  # red left half
+    >>> grid = colour_grid(scene)
+    >>> grid.shape, grid[6, 0].tolist(), grid[6, -1].tolist()
+    ((12, 12, 3), [1.0, 0.0, 0.0], [1.0, 1.0, 1.0])
+    """
+    img = np.clip(np.nan_to_num(np.asarray(image, dtype=np.float32)), 0.0, 1.0)
+    if img.ndim == 2:
+        img = np.repeat(img[..., None], 3, axis=2)
+    if img.ndim != 3 or img.shape[2] not in (3, 4):
+        raise ParameterError(
+            "features.bad_image_shape",
+            "An image must have shape (H, W) or (H, W, 3); got {shape}.",
+            shape=str(img.shape),
+        )
+    if img.shape[2] == 4:
+        img = img[..., :3] * img[..., 3:] + (1 - img[..., 3:])
+    pil = Image.fromarray((img * 255).round().astype(np.uint8))
+    return np.asarray(pil.resize((size, size), Image.Resampling.BOX), dtype=np.float32) / 255.0
+
+
+def scene_features(*, images: np.ndarray) -> np.ndarray:
+    """A whole colour picture described: its `colour_grid` (where each colour is) and HOG of its grey (which shapes).
+
+    Parameters
+    ----------
+    images : ndarray, shape=(n, side, side, 3)
+        Colour pictures on white, e.g. `colour_grid` at `SCENE_SIZE`.
+
+    Returns
+    -------
+    ndarray, shape=(n, 3 * COLOUR_GRID**2 + n_hog)
+
+    Examples
+    --------
+    >>> scene_features(images=np.ones((2, 48, 48, 3))).shape
+    (2, 3336)
+    """
+    images = np.asarray(images, dtype=np.float32)
+    if not len(images):
+        return np.zeros((0, scene_features(images=np.ones((1, *images.shape[1:]))).shape[1]), dtype=np.float32)
+    grids = np.stack([colour_grid(im).ravel() for im in images])
+    return np.hstack([grids, image_hog(images=1.0 - images.mean(axis=3))]).astype(np.float32)
+
+
 def image_pixels(*, images: np.ndarray) -> np.ndarray:
     """Flattened pixel intensities.
 
@@ -216,8 +288,9 @@ class ImageFeatures(TransformerMixin, BaseEstimator):
 
     Parameters
     ----------
-    kind : {"hog", "pixels", "pixels+hog"}
-        Which descriptor to compute.
+    kind : {"hog", "pixels", "pixels+hog", "scene"}
+        Which descriptor to compute; ``"scene"`` is `scene_features` (the whole
+        picture in colour, not one centred digit).
     size : int
         Side of the prepared image; every input is brought to this form.
 
@@ -242,9 +315,16 @@ class ImageFeatures(TransformerMixin, BaseEstimator):
         self.n_features_out_ = self.transform(X[:1]).shape[1] if len(X) else None
         return self
 
+    def prepare(self, image: np.ndarray) -> np.ndarray:
+        """The picture as these features see it: the digit form (`prepare_image`), or the colour grid."""
+        return colour_grid(image, size=SCENE_SIZE) if self.kind == "scene" else prepare_image(image, size=self.size)
+
     def transform(self, X: Sequence[np.ndarray]) -> np.ndarray:
         """Prepare every image and describe it; shape=(n, n_features)."""
         IMAGE_KINDS.check(self.kind)
+        if self.kind == "scene":
+            prepared = [self.prepare(x) for x in X]
+            return scene_features(images=np.stack(prepared) if prepared else np.ones((0, SCENE_SIZE, SCENE_SIZE, 3)))
         images = (
             np.stack([prepare_image(x, size=self.size) for x in X]) if len(X) else np.zeros((0, self.size, self.size))
         )

@@ -8,7 +8,7 @@ import os
 import re
 import tempfile
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import cache
 
 import numpy as np
@@ -20,6 +20,7 @@ __all__ = [
     "MODEL_RATE",
     "heard_keys",
     "remember_evidence",
+    "slot_evidence",
     "spoken_words",
     "unsayable_names",
     "word_evidence",
@@ -144,9 +145,20 @@ class _DecoderPool:
 
 
 def _pronunciations(words: set[str]) -> str:
-    """The lines of the shipped dictionary that say ``words`` (every variant, e.g. ``zero(2)``)."""
+    """The lines of the shipped dictionary that say ``words`` (every variant, e.g. ``zero(2)``).
+
+    A word ``red@2`` (a slot's own copy of "red", see `slot_evidence`) gets the lines of "red" under its name.
+    """
+    aliases: dict[str, list[str]] = {}
+    for w in words:
+        aliases.setdefault(w.split("@", 1)[0], []).append(w)
+    out = []
     with open(_model_paths()[1], encoding="utf-8") as fh:
-        return "".join(line for line in fh if line.split(" ", 1)[0].split("(", 1)[0] in words)
+        for line in fh:
+            head, rest = line.split(" ", 1)
+            base, _, variant = head.partition("(")
+            out += [f"{alias}{'(' + variant if variant else ''} {rest}" for alias in aliases.get(base, ())]
+    return "".join(out)
 
 
 class _Recognizer:
@@ -192,26 +204,68 @@ class _Recognizer:
             self.searches[phrases] = name
         self.decoder.activate_search(name)
 
-    def posteriors(self, pcm: bytes, phrases: tuple[str, ...]) -> np.ndarray:
-        """Posterior of each phrase's first word in the lattice of one utterance; uniform if nothing was heard."""
+    def listen_for_slots(self, slots: tuple[tuple[str, ...], ...]) -> None:
+        """Activate the grammar "one phrase of each slot, in order" (each slot's words are its own copies)."""
+        name = self.searches.get(slots)
+        if name is None:
+            name = f"vocabulary{len(self.searches)}"
+            transitions, state, start = [], 2, 0
+            for k, slot in enumerate(slots):
+                end = 1 if k == len(slots) - 1 else state
+                state += 1
+                for phrase in dict.fromkeys(slot):
+                    words = [f"{w}@{k}" for w in phrase.split()]
+                    path = [start] + list(range(state, state + len(words) - 1)) + [end]
+                    state += len(words) - 1
+                    transitions += [
+                        (a, b, 1.0 / len(slot) if a == start else 1.0, w) for a, b, w in zip(path, path[1:], words)
+                    ]
+                start = end
+            self.decoder.add_fsg(name, self.decoder.create_fsg(name, 0, 1, transitions))
+            self.searches[slots] = name
+        self.decoder.activate_search(name)
+
+    def _lattice_posteriors(self, pcm: bytes) -> dict[str, float] | None:
+        """Word -> its posterior in the lattice of one utterance (summed over its links); None if nothing was heard."""
         d = self.decoder
         d.reinit_feat()  # the front end carries state from one utterance to the next: each clip is heard afresh
         d.start_utt()
         d.process_raw(pcm, full_utt=True)
         d.end_utt()
-        out = np.zeros(len(phrases))
         lattice = d.get_lattice() if d.hyp() is not None else None
         if lattice is None:
-            return np.full(len(phrases), 1.0 / len(phrases))
+            return None
         # The lattice object only writes itself out; HTK format carries each link's posterior (p=).
         lattice.write_htk(self.lattice_path)
         with open(self.lattice_path, encoding="utf-8") as fh:
             text = fh.read()
         node_word = dict(_NODE.findall(text))
-        marker = _marker_words(phrases)
+        out: dict[str, float] = {}
         for node, p in _LINK.findall(text):  # a word's posterior: the links leaving its nodes
-            for j in marker.get(node_word[node], ()):
-                out[j] += float(p)
+            word = node_word[node]
+            out[word] = out.get(word, 0.0) + float(p)
+        return out
+
+    def slot_posteriors(self, pcm: bytes, slots: tuple[tuple[str, ...], ...]) -> np.ndarray:
+        """Per slot of more than one phrase, the posterior of each phrase (its first word), each slot summing to 1."""
+        heard = self._lattice_posteriors(pcm) or {}
+        parts = []
+        for k, slot in enumerate(slots):
+            if len(slot) < 2:
+                continue
+            row = np.array([heard.get(f"{phrase.split()[0]}@{k}", 0.0) for phrase in slot])
+            parts.append(row / row.sum() if row.sum() > 0 else np.full(len(slot), 1.0 / len(slot)))
+        return np.concatenate(parts) if parts else np.zeros(0)
+
+    def posteriors(self, pcm: bytes, phrases: tuple[str, ...]) -> np.ndarray:
+        """Posterior of each phrase's first word in the lattice of one utterance; uniform if nothing was heard."""
+        heard = self._lattice_posteriors(pcm)
+        if heard is None:
+            return np.full(len(phrases), 1.0 / len(phrases))
+        out = np.zeros(len(phrases))
+        for word, p in heard.items():
+            for j in _marker_words(phrases).get(word, ()):
+                out[j] += p
         total = out.sum()
         return out / total if total > 0 else np.full(len(phrases), 1.0 / len(phrases))
 
@@ -313,23 +367,99 @@ def word_evidence(*, clips: Sequence[np.ndarray], sr: int, words: Sequence[str],
     ((2, 2), True)
     """
     phrases = _phrases(words)
-    out = np.empty((len(clips), len(phrases)), dtype=np.float32)
+
+    def hear(recognizer: _Recognizer, pcms: list[bytes]) -> list[np.ndarray]:
+        recognizer.listen_for(phrases)
+        return [recognizer.posteriors(pcm, phrases) for pcm in pcms]
+
+    return _heard(clips, sr, key_words=phrases, vocabulary=phrases, width=len(phrases), memo=memo, hear=hear)
+
+
+def _heard(
+    clips: Sequence[np.ndarray],
+    sr: int,
+    *,
+    key_words: tuple[str, ...],
+    vocabulary: tuple[str, ...],
+    width: int,
+    memo: bool,
+    hear: Callable[[_Recognizer, list[bytes]], list[np.ndarray]],
+) -> np.ndarray:
+    """Rows of evidence for ``clips``: from the memo (keyed by samples and ``key_words``), else ``hear``d afresh."""
+    out = np.empty((len(clips), width), dtype=np.float32)
     pcms = [_pcm(clip, sr) for clip in clips]
-    keys = [(hashlib.blake2b(pcm, digest_size=16).digest(), phrases) for pcm in pcms]
+    keys = [(hashlib.blake2b(pcm, digest_size=16).digest(), key_words) for pcm in pcms]
     rows = {i: _HEARD.get(key) for i, key in enumerate(keys)} if memo else {}
     todo = [i for i in range(len(keys)) if rows.get(i) is None]
     if todo:
-        recognizer = _POOL.acquire(phrases)
+        recognizer = _POOL.acquire(vocabulary)
         try:
-            recognizer.listen_for(phrases)
-            heard = {i: recognizer.posteriors(pcms[i], phrases) for i in todo}
+            heard = dict(zip(todo, hear(recognizer, [pcms[i] for i in todo])))
         finally:
             _POOL.release(recognizer)
         rows.update(heard)
         if memo:
             if len(_HEARD) + len(todo) > _HEARD_KEPT:
                 _HEARD.clear()
-            _HEARD.update((keys[i], row) for i, row in heard.items())
+            _HEARD.update((keys[i], np.asarray(row, dtype=np.float32)) for i, row in heard.items())
     for i, row in rows.items():
         out[i] = row
     return out
+
+
+def _slots(slots: Sequence[Sequence[str]]) -> tuple[tuple[str, ...], ...]:
+    return tuple(_phrases(slot) for slot in slots)
+
+
+def _slot_vocabulary(slots: tuple[tuple[str, ...], ...]) -> tuple[str, ...]:
+    """The words of a slot grammar as the decoder's vocabulary: slot k's copy of "red" is ``red@k``."""
+    return tuple(" ".join(f"{w}@{k}" for w in phrase.split()) for k, slot in enumerate(slots) for phrase in slot)
+
+
+def slot_key(slots: Sequence[Sequence[str]]) -> tuple[str, ...]:
+    """The memo's vocabulary key of a slot grammar (give it to `remember_evidence` as ``words``)."""
+    return ("<slots>", *_slot_vocabulary(_slots(slots)))
+
+
+def slot_evidence(
+    *, clips: Sequence[np.ndarray], sr: int, slots: Sequence[Sequence[str]], memo: bool = True
+) -> np.ndarray:
+    """What the recognizer hears in each slot of a fixed sentence pattern: per slot, a posterior over its phrases.
+
+    The grammar is the sentence ``slots[0] slots[1] ...``, one phrase of each
+    slot in order ("a" / "small", "large" / "red", "green", ... / "circle", ...).
+    Each slot gets its own copy of its words in the decoder's dictionary, so the
+    lattice tells "red" as the first shape's colour from "red" as the second's.
+    Slots of one phrase (the article "a") only guide the decoder and give no
+    column. A clip in which nothing was recognised gets uniform rows. About
+    40 ms of one core per three-second sentence; memoised as `word_evidence`.
+
+    Parameters
+    ----------
+    clips : sequence of ndarray, each shape=(n_i,)
+    sr : int
+    slots : sequence of sequence of str
+        The phrases each slot may hold, every word in the pronouncing dictionary.
+
+    Returns
+    -------
+    ndarray, shape=(n_clips, sum of the sizes of the slots of two phrases or more), float32
+
+    Examples
+    --------
+    >>> t = np.arange(16000) / 16000
+    >>> hum = (0.3 * np.sin(2 * np.pi * 220 * t)).astype(np.float32)
+    >>> slot_evidence(clips=[hum], sr=16000, slots=[["a"], ["red", "blue"], ["circle", "square", "triangle"]]).shape
+    (1, 5)
+    """
+    grammar = _slots(slots)
+    vocabulary = _slot_vocabulary(grammar)
+
+    def hear(recognizer: _Recognizer, pcms: list[bytes]) -> list[np.ndarray]:
+        recognizer.listen_for_slots(grammar)
+        return [recognizer.slot_posteriors(pcm, grammar) for pcm in pcms]
+
+    width = sum(len(s) for s in grammar if len(s) > 1)
+    return _heard(
+        clips, sr, key_words=("<slots>", *vocabulary), vocabulary=vocabulary, width=width, memo=memo, hear=hear
+    )

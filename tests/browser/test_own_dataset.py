@@ -110,7 +110,7 @@ def test_two_sessions_never_see_each_others_data(browser, app_url):
         b.locator("[data-testid='stSidebar'] [data-testid='stSelectbox']").first.click()
         b.get_by_role("option").first.wait_for()
         options = [o.inner_text() for o in b.get_by_role("option").all()]
-        assert options == ["av-digits", "xor-shapes"]  # no "your dataset" from the other session
+        assert options == ["av-digits", "xor-shapes", "scenes"]  # no "your dataset" from the other session
     finally:
         a.context.close()
         b.context.close()

@@ -156,7 +156,7 @@ def test_the_dataset_is_offered_on_the_other_pages(built):
     home.switch_page("pages/2_Train_and_compare.py").run()
     assert_clean(home)
     picker = home.selectbox(key="dataset_picker")
-    assert picker.options == ["av-digits", "xor-shapes", "your dataset"]
+    assert picker.options == ["av-digits", "xor-shapes", "scenes", "your dataset"]
     picker.set_value("your dataset").run()
     assert home.multiselect(key="train_modalities").value == ["image", "text"]
     assert "18 samples · 3 classes" in " ".join(c.value for c in home.sidebar.caption)

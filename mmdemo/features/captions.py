@@ -1,0 +1,51 @@
+"""The sentence pattern of a scene caption ("a large red circle left of a small blue square") and its words."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+__all__ = ["ATTRIBUTES", "CAPTION_SLOTS", "caption", "caption_columns"]
+
+#: Attribute -> the words it is said with, in a fixed order (the column order of the caption features).
+ATTRIBUTES: dict[str, tuple[str, ...]] = {
+    "size": ("small", "large"),
+    "colour": ("red", "green", "blue", "black"),
+    "shape": ("circle", "square", "triangle"),
+    "relation": ("left of", "above"),
+}
+#: The caption, slot by slot: "a <size> <colour> <shape> <relation> a <size> <colour> <shape>".
+CAPTION_SLOTS: tuple[tuple[str, ...], ...] = (
+    ("a",),
+    ATTRIBUTES["size"],
+    ATTRIBUTES["colour"],
+    ATTRIBUTES["shape"],
+    ATTRIBUTES["relation"],
+    ("a",),
+    ATTRIBUTES["size"],
+    ATTRIBUTES["colour"],
+    ATTRIBUTES["shape"],
+)
+_SLOT_NAMES = ("", "size 1", "colour 1", "shape 1", "relation", "", "size 2", "colour 2", "shape 2")
+
+
+def caption(first: Mapping[str, str], relation: str, second: Mapping[str, str]) -> str:
+    """The caption of two shapes, each a mapping with ``size``, ``colour`` and ``shape``.
+
+    Examples
+    --------
+    >>> caption({"size": "large", "colour": "red", "shape": "circle"}, "left of",
+    ...         {"size": "small", "colour": "blue", "shape": "square"})
+    'a large red circle left of a small blue square'
+    """
+    one = " ".join(first[a] for a in ("size", "colour", "shape"))
+    two = " ".join(second[a] for a in ("size", "colour", "shape"))
+    return f"a {one} {relation} a {two}"
+
+
+def caption_columns(slots: Sequence[Sequence[str]] = CAPTION_SLOTS) -> list[str]:
+    """A name for every column of the caption features ("colour 1: red", ...).
+
+    >>> caption_columns()[:3]
+    ['size 1: small', 'size 1: large', 'colour 1: red']
+    """
+    return [f"{name}: {phrase}" for name, slot in zip(_SLOT_NAMES, slots) if len(slot) > 1 for phrase in slot]
