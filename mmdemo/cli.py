@@ -1,4 +1,4 @@
-"""Command line: ``python -m mmdemo datasets|train|compare|ranks|mistakes|evaluate|predict|retrieve|robustness|classroom``.
+"""Command line: ``python -m mmdemo datasets|train|compare|ranks|mistakes|evaluate|predict|retrieve|imagine|robustness|classroom``.
 
 Errors exit with status 2 and exactly one line on stderr naming the problem.
 Warnings (files skipped while reading a dataset, inputs a model ignores) are
@@ -27,6 +27,7 @@ from mmdemo.datasets import BUNDLED, MODALITIES, MultimodalDataset, export_zip, 
 from mmdemo.errors import DatasetError, MMDemoError, ParameterError
 from mmdemo.experiments.crossmodal import SharedSpaceResult, shared_space_experiment
 from mmdemo.experiments.evaluate import compare, score_model, train_and_evaluate
+from mmdemo.experiments.imagine import Imagination, imagination_experiment
 from mmdemo.experiments.rank import RANKS, rank_curve
 from mmdemo.experiments.review import held_out_review
 from mmdemo.experiments.robustness import DEFAULT_FUSIONS, LEVELS, WHERE, RobustnessCurves, robustness_curves
@@ -148,6 +149,20 @@ def build_parser() -> argparse.ArgumentParser:
         default="cca",
         help=_described(SHARED_SPACES),
     )
+    _add_split_args(p, "the split and the shared space")
+    p.add_argument("--json", action="store_true")
+
+    p = sub.add_parser(
+        "imagine",
+        help="cross-modal imagination: a picture painted for each held-out recording or text through a shared space, "
+        "read by the image classifier",
+    )
+    _add_data_args(p)
+    p.add_argument("--query", required=True, choices=["audio", "text"], help="modality the pictures are imagined from")
+    p.add_argument(
+        "--target", required=True, choices=["image"], help="modality imagined (pictures; other targets are retrieved)"
+    )
+    p.add_argument("--method", choices=list(SHARED_SPACES), default="cca", help=_described(SHARED_SPACES))
     _add_split_args(p, "the split and the shared space")
     p.add_argument("--json", action="store_true")
 
@@ -407,6 +422,24 @@ def _cmd_retrieve(args: argparse.Namespace) -> None:
     _emit(args, result.to_dict(), _retrieval_text(result))
 
 
+def _cmd_imagine(args: argparse.Namespace) -> None:
+    ds = _load_data(args)
+    out = imagination_experiment(ds, query=args.query, method=args.method, test_size=args.test_size, seed=args.seed)
+    _emit(args, out.to_dict(), _imagination_text(out))
+
+
+def _imagination_text(out: Imagination) -> str:
+    r = out.result
+    lines = [
+        f"{r.dataset}: {r.query} -> image through {r.method}, seed {r.seed}, {r.n_train} training pairs, "
+        f"{len(out.read_as)} held-out queries ({r.pairing} pairs)",
+        f"the image classifier reads the imagined picture as the query's class: {out.accuracy:.3f} "
+        f"(chance {out.chance:.3f}; on the real pictures of the same samples {out.real_accuracy:.3f})",
+    ]
+    lines += [f"  {name}: {d['accuracy']:.3f} (chance {d['chance']:.3f})" for name, d in out.attributes.items()]
+    return "\n".join(lines)
+
+
 def _levels(spec: str) -> list[float]:
     try:
         levels = [float(v) for v in spec.split(",") if v.strip()]
@@ -492,6 +525,7 @@ _COMMANDS = {
     "evaluate": _cmd_evaluate,
     "predict": _cmd_predict,
     "retrieve": _cmd_retrieve,
+    "imagine": _cmd_imagine,
     "robustness": _cmd_robustness,
     "classroom": _cmd_classroom,
 }

@@ -224,7 +224,9 @@ def retrieval_report(Zq: np.ndarray, Zt: np.ndarray, yq, yt, *, paired: bool) ->
         ``chance_precision`` (the expected precision@k of a random ranking, any k:
         the mean share of targets in the query's class), ``chance_map`` (the
         expected mAP of a random ranking), ``recall_at_1/5/10``, ``median_rank``
-        (instance level), ``instance_pairs``, ``n_queries``, ``n_targets``.
+        (instance level) and their chance levels ``chance_recall_at_1/5/10``
+        (k / n) and ``chance_median_rank`` ((n + 1) / 2), ``instance_pairs``,
+        ``n_queries``, ``n_targets``.
 
     Examples
     --------
@@ -259,6 +261,9 @@ def retrieval_report(Zq: np.ndarray, Zt: np.ndarray, yq, yt, *, paired: bool) ->
     )
     report.update({f"recall_at_{k}": recall_at_k(ranking, own, k) for k in (1, 5, 10)})
     report["median_rank"] = median_rank(ranking, own)
+    # A random ranking puts the one true target in the top k with probability k / n, at rank (n + 1) / 2 on average.
+    report.update({f"chance_recall_at_{k}": min(k, len(Zt)) / len(Zt) for k in (1, 5, 10)})
+    report["chance_median_rank"] = (len(Zt) + 1) / 2
     report["instance_pairs"] = bool(paired)
     report["n_queries"] = len(Zq)
     report["n_targets"] = len(Zt)

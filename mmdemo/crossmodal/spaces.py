@@ -455,7 +455,44 @@ class ContrastiveSpace(_SharedSpace):
         )
 
     def _fit_cross(self, n_components: int, inputs: list[np.ndarray], groups: np.ndarray | None):
-        return self._cross_decomposition(n_components).fit(*inputs, groups=groups)
+        cross = self._cross_decomposition(n_components)
+        return cross.partial_fit(*inputs, groups=groups) if self._one_epoch else cross.fit(*inputs, groups=groups)
+
+    _one_epoch = False
+
+    def partial_fit(self, X, y=None) -> ContrastiveSpace:
+        """One more epoch of training on the pairs of ``X`` (the first call also fits each view's PCA).
+
+        Give the same ``X`` (and ``y``) every time: a page calls this once per
+        epoch to show the training as it goes; ``cross_.history_`` holds the
+        loss of every epoch so far.
+
+        Examples
+        --------
+        >>> rng = np.random.default_rng(0)
+        >>> t = rng.normal(size=(200, 3))
+        >>> X = np.hstack([t @ rng.normal(size=(3, 6)), t @ rng.normal(size=(3, 5))])
+        >>> space = ContrastiveSpace(n_components=3, random_state=0)
+        >>> for _ in range(5):
+        ...     space = space.partial_fit(X)
+        >>> len(space.cross_.history_), bool(space.cross_.history_[-1] < space.cross_.history_[0])
+        (5, True)
+        """
+        if not hasattr(self, "cross_"):
+            self._one_epoch = True
+            try:
+                return self.fit(X, y)
+            finally:
+                del self._one_epoch
+        with threadpool_limits(limits=1, user_api="blas"):
+            X = validate_data(self, X, reset=False, ensure_all_finite="allow-nan", dtype=np.float64)
+            views = [X[:, start:stop] for _, start, stop in self.blocks_]
+            rows = present_rows(views[0]) & present_rows(views[1])
+            inputs = [view.transform(V[rows]) for view, V in zip(self.views_, views)]
+            self.cross_.partial_fit(*inputs, groups=None if y is None else np.asarray(y)[rows])
+            self.rotations_ = [self.cross_.x_weights_, self.cross_.y_weights_]
+            self._fit_output(inputs)
+        return self
 
 
 #: Shared-space method name -> one line a user sees (CLI --help, UI select box); ``make`` is the estimator class.

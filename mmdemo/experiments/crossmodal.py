@@ -15,7 +15,16 @@ from mmdemo.errors import DatasetError, ParameterError, modality_word
 from mmdemo.model import FeatureCache, MultimodalModel
 from mmdemo.splits import split_indices
 
-__all__ = ["MIN_PAIRED_SAMPLES", "SharedSpaceResult", "best_pair", "shared_space_experiment"]
+__all__ = [
+    "MIN_PAIRED_SAMPLES",
+    "SharedSpaceResult",
+    "best_pair",
+    "check_pair",
+    "evaluate_space",
+    "label_positives",
+    "paired_split",
+    "shared_space_experiment",
+]
 
 #: Fewest samples with both the query and the target modality the lab works with.
 MIN_PAIRED_SAMPLES = 10
@@ -37,6 +46,9 @@ class SharedSpaceResult:
         Holds the fitted featurizers of both modalities (text fitted on the
         training samples), for projecting new raw samples (`search_raw`).
     Zq, Zt : ndarray, shape=(n_test, n_components)
+    Zq_train : ndarray, shape=(n_train, n_components)
+        The training pairs' query modality in the space (for a decoder, `mmdemo.experiments.imagine`).
+    train_indices : ndarray of int, shape=(n_train,)
     labels, indices : ndarray of int, shape=(n_test,)
     correlations : list of float
         Canonical correlation of each component on the training pairs, descending.
@@ -72,6 +84,8 @@ class SharedSpaceResult:
     seed: int
     test_size: float
     n_train: int
+    Zq_train: np.ndarray = field(default_factory=lambda: np.zeros((0, 0)))
+    train_indices: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=int))
     class_names: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict:
@@ -114,7 +128,8 @@ def _rounded(value):
     return round(value, 4) if isinstance(value, float) else value
 
 
-def _check_pair(dataset: MultimodalDataset, query: str, target: str, method: str) -> None:
+def check_pair(dataset: MultimodalDataset, query: str, target: str, method: str) -> None:
+    """Raise a clear error unless ``query`` and ``target`` are two modalities of ``dataset`` and ``method`` a space."""
     MODALITIES.check(query), MODALITIES.check(target)
     if query == target:
         raise ParameterError(
@@ -190,7 +205,40 @@ def shared_space_experiment(
     >>> result.Zq.shape, result.retrieval["n_queries"]
     ((30, 8), 30)
     """
-    _check_pair(dataset, query, target, method)
+    check_pair(dataset, query, target, method)
+    model, X, train, test = paired_split(dataset, query, target, test_size=test_size, seed=seed, cache=feature_cache)
+    # One BLAS thread, as in MultimodalModel.fit: faster for these small problems on a shared server.
+    with threadpool_limits(limits=1, user_api="blas"):
+        space = make_shared_space(
+            method, model.blocks_, n_components=n_components, pca_components=pca_components, random_state=seed
+        ).fit(X[train], label_positives(dataset, train))
+        return evaluate_space(
+            dataset,
+            space,
+            model,
+            X,
+            train,
+            test,
+            query=query,
+            target=target,
+            method=method,
+            seed=seed,
+            test_size=test_size,
+        )
+
+
+def label_positives(dataset: MultimodalDataset, rows: np.ndarray) -> np.ndarray | None:
+    """Labels for a space that uses them: on data paired by label only, every pair of one class is a positive."""
+    return None if dataset.pairing == "instance" else dataset.y[rows]
+
+
+def paired_split(
+    dataset: MultimodalDataset, query: str, target: str, *, test_size: float, seed: int, cache: FeatureCache | None
+) -> tuple[MultimodalModel, np.ndarray, np.ndarray, np.ndarray]:
+    """The samples with both modalities, split (stratified, seeded); features fitted on the training part.
+
+    Returns (the model holding the featurizers, features of every sample, training rows, held-out rows).
+    """
     paired = np.flatnonzero(dataset.present(query) & dataset.present(target))
     if len(paired) < MIN_PAIRED_SAMPLES:
         raise DatasetError(
@@ -205,17 +253,31 @@ def shared_space_experiment(
         )
     tr, te = split_indices(dataset.y[paired], test_size=test_size, seed=seed, class_names=dataset.class_names)
     train, test = paired[tr], paired[te]
-    # One BLAS thread, as in MultimodalModel.fit: faster for these small problems on a shared server.
     with threadpool_limits(limits=1, user_api="blas"):
         model = MultimodalModel([query, target])
-        X = model.fit_features(dataset, train, feature_cache=feature_cache)
-        space = make_shared_space(
-            method, model.blocks_, n_components=n_components, pca_components=pca_components, random_state=seed
-        ).fit(X[train], None if dataset.pairing == "instance" else dataset.y[train])  # label pairs: class positives
-        Zq, Zt = space.transform_view(X[test], query), space.transform_view(X[test], target)
-        y = dataset.y
-        report = retrieval_report(Zq, Zt, y[test], y[test], paired=dataset.pairing == "instance")
-        transfer = transfer_accuracy(space, X, y, train, test, source=query, target=target, random_state=seed)
+        X = model.fit_features(dataset, train, feature_cache=cache)
+    return model, X, train, test
+
+
+def evaluate_space(
+    dataset: MultimodalDataset,
+    space,
+    model: MultimodalModel,
+    X: np.ndarray,
+    train: np.ndarray,
+    test: np.ndarray,
+    *,
+    query: str,
+    target: str,
+    method: str,
+    seed: int,
+    test_size: float,
+) -> SharedSpaceResult:
+    """What a fitted space does on the held-out pairs: retrieval, transfer, held-out correlations."""
+    Zq, Zt = space.transform_view(X[test], query), space.transform_view(X[test], target)
+    y = dataset.y
+    report = retrieval_report(Zq, Zt, y[test], y[test], paired=dataset.pairing == "instance")
+    transfer = transfer_accuracy(space, X, y, train, test, source=query, target=target, random_state=seed)
     return SharedSpaceResult(
         dataset=dataset.name,
         query=query,
@@ -235,5 +297,7 @@ def shared_space_experiment(
         n_train=len(train),
         seed=seed,
         test_size=test_size,
+        Zq_train=space.transform_view(X[train], query),
+        train_indices=train,
         class_names=list(dataset.class_names),
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-__all__ = ["ATTRIBUTES", "CAPTION_SLOTS", "caption", "caption_columns"]
+__all__ = ["ATTRIBUTES", "CAPTION_SLOTS", "caption", "caption_columns", "read_caption"]
 
 #: Attribute -> the words it is said with, in a fixed order (the column order of the caption features).
 ATTRIBUTES: dict[str, tuple[str, ...]] = {
@@ -49,3 +49,27 @@ def caption_columns(slots: Sequence[Sequence[str]] = CAPTION_SLOTS) -> list[str]
     ['size 1: small', 'size 1: large', 'colour 1: red']
     """
     return [f"{name}: {phrase}" for name, slot in zip(_SLOT_NAMES, slots) if len(slot) > 1 for phrase in slot]
+
+
+def read_caption(text: str) -> dict[str, str] | None:
+    """The attributes a caption names ("shape 1" -> "circle", ...), or None when it is not a scene caption.
+
+    Examples
+    --------
+    >>> read_caption("a large red circle left of a small blue square")["colour 2"]
+    'blue'
+    >>> read_caption("a red thing") is None
+    True
+    """
+    for relation in ATTRIBUTES["relation"]:
+        head, sep, tail = str(text).strip().lower().partition(f" {relation} ")
+        one, two = head.split(), tail.split()
+        if sep and len(one) == len(two) == 4 and one[0] == two[0] == "a":
+            out = {"relation": relation}
+            for k, words in ((1, one[1:]), (2, two[1:])):
+                for attribute, word in zip(("size", "colour", "shape"), words):
+                    if word not in ATTRIBUTES[attribute]:
+                        return None
+                    out[f"{attribute} {k}"] = word
+            return out
+    return None

@@ -322,12 +322,23 @@ class ImageFeatures(TransformerMixin, BaseEstimator):
     def transform(self, X: Sequence[np.ndarray]) -> np.ndarray:
         """Prepare every image and describe it; shape=(n, n_features)."""
         IMAGE_KINDS.check(self.kind)
+        return self.describe([self.prepare(x) for x in X])
+
+    def describe(self, prepared: Sequence[np.ndarray]) -> np.ndarray:
+        """The features of pictures already in the prepared form (`prepare`), e.g. imagined ones; shape=(n, n_features).
+
+        Examples
+        --------
+        >>> feat = ImageFeatures(kind="pixels")
+        >>> bool((feat.describe([feat.prepare(np.eye(28))]) == feat.transform([np.eye(28)])).all())
+        True
+        """
+        IMAGE_KINDS.check(self.kind)
         if self.kind == "scene":
-            prepared = [self.prepare(x) for x in X]
-            return scene_features(images=np.stack(prepared) if prepared else np.ones((0, SCENE_SIZE, SCENE_SIZE, 3)))
-        images = (
-            np.stack([prepare_image(x, size=self.size) for x in X]) if len(X) else np.zeros((0, self.size, self.size))
-        )
+            return scene_features(
+                images=np.stack(prepared) if len(prepared) else np.ones((0, SCENE_SIZE, SCENE_SIZE, 3))
+            )
+        images = np.stack(prepared).astype(np.float32) if len(prepared) else np.zeros((0, self.size, self.size))
         parts = []
         if "pixels" in self.kind:
             parts.append(image_pixels(images=images))
