@@ -26,6 +26,8 @@ __all__ = [
     "decision_regions_figure",
     "outer_product_figure",
     "rank_curve_figure",
+    "similarity_matrix_figure",
+    "training_figure",
     "TEXT",
 ]
 
@@ -71,6 +73,12 @@ TEXT: dict[str, str] = {
     "text": "text",
     "toy_title": "{name}: {value} held-out",
     "one_number": "s_{modality} (one number from the {modality})",
+    "similarity_title": "Held-out pairs after epoch {epoch}: cosine similarity in the space",
+    "similarity_hover": "{query} {y} · {target} {x}: %{{z:.2f}}",
+    "epoch": "epoch",
+    "training_loss": "training loss (InfoNCE)",
+    "held_out": "held-out {metric}",
+    "training_title": "Training, epoch by epoch (seed {seed})",
 }
 
 
@@ -250,7 +258,7 @@ def embedding_figure(
 
 
 def image_grid_figure(images: Sequence[np.ndarray], captions: Sequence[str], *, columns: int = 8) -> go.Figure:
-    """A grid of grayscale images with a caption under each.
+    """A grid of images (grayscale, or colour as drawn) with a caption under each.
 
     Examples
     --------
@@ -266,10 +274,13 @@ def image_grid_figure(images: Sequence[np.ndarray], captions: Sequence[str], *, 
     )
     for i, img in enumerate(images):
         img = np.asarray(img)
-        if img.ndim == 3:
-            img = img.mean(axis=2)
+        if img.ndim == 3 and img.shape[2] >= 3:  # colour, drawn as it is (rows top to bottom)
+            trace = go.Image(z=(np.clip(img[..., :3], 0, 1) * 255).round().astype(np.uint8), hoverinfo="skip")
+        else:
+            img = img.mean(axis=2) if img.ndim == 3 else img
+            trace = go.Heatmap(z=img[::-1], colorscale="gray", zmin=0, zmax=1, showscale=False, hoverinfo="skip")
         fig.add_trace(
-            go.Heatmap(z=img[::-1], colorscale="gray", zmin=0, zmax=1, showscale=False, hoverinfo="skip"),
+            trace,
             row=i // columns + 1,
             col=i % columns + 1,
         )
@@ -660,4 +671,85 @@ def rank_curve_figure(curve, chosen: int, *, text: Mapping[str, str] | None = No
         legend={"orientation": "h", "y": -0.25},
         **{**_LAYOUT, "margin": {**_LAYOUT["margin"], "t": 90}},  # the title above the panels' own
     )
+    return fig
+
+
+def similarity_matrix_figure(
+    similarity: np.ndarray,
+    labels: Sequence[str],
+    modalities: tuple[str, str],
+    *,
+    epoch: int,
+    text: Mapping[str, str] | None = None,
+) -> go.Figure:
+    """A heatmap of the cosine similarity of some held-out pairs: row i a query, column j a target.
+
+    Each sample's own partner is on the diagonal; ``labels`` name the pairs (rows and columns alike).
+
+    Examples
+    --------
+    >>> fig = similarity_matrix_figure(np.eye(3), ["a", "b", "c"], ("image", "text"), epoch=1)
+    >>> fig.data[0].z.shape, fig.layout.yaxis.autorange
+    ((3, 3), 'reversed')
+    """
+    query, target = (_tx(text, m) for m in modalities)
+    names = [f"{k + 1}. {label}" for k, label in enumerate(labels)]
+    fig = go.Figure(
+        go.Heatmap(
+            z=np.asarray(similarity, dtype=float),
+            x=names,
+            y=names,
+            zmin=-1,
+            zmax=1,
+            colorscale="RdBu",
+            reversescale=True,
+            hovertemplate=_tx(text, "similarity_hover", query=query, target=target, x="%{x}", y="%{y}")
+            + "<extra></extra>",
+        )
+    )
+    fig.update_layout(
+        title=_tx(text, "similarity_title", epoch=epoch),
+        xaxis_title=target,
+        yaxis_title=query,
+        yaxis_autorange="reversed",
+        height=520,
+        **_LAYOUT,
+    )
+    fig.update_xaxes(type="category", showticklabels=False)
+    fig.update_yaxes(type="category", showticklabels=False)
+    return fig
+
+
+def training_figure(
+    losses: Sequence[float],
+    held_out: Sequence[float],
+    *,
+    metric: str,
+    chosen: int,
+    seed: int,
+    text: Mapping[str, str] | None = None,
+) -> go.Figure:
+    """Two panels over the epochs: the training loss, and a held-out score (``metric`` names it), a line at ``chosen``.
+
+    Examples
+    --------
+    >>> fig = training_figure([3.0, 2.0, 1.5], [0.1, 0.3, 0.4], metric="R@10", chosen=2, seed=0)
+    >>> [trace.y[-1] for trace in fig.data]
+    [1.5, 0.4]
+    """
+    from plotly.subplots import make_subplots
+
+    epochs = list(range(1, len(losses) + 1))
+    fig = make_subplots(
+        rows=1, cols=2, subplot_titles=[_tx(text, "training_loss"), _tx(text, "held_out", metric=metric)]
+    )
+    for col, values, colour in ((1, losses, _PALETTE[0]), (2, held_out, _PALETTE[2])):
+        fig.add_trace(
+            go.Scatter(x=epochs, y=list(values), mode="lines", line={"color": colour, "width": 3}, showlegend=False),
+            row=1,
+            col=col,
+        )
+        fig.add_vline(x=chosen, line={"color": "#888", "width": 1}, row=1, col=col)
+    fig.update_xaxes(title_text=_tx(text, "epoch"))
+    fig.update_layout(title=_tx(text, "training_title", seed=seed), height=340, **_LAYOUT)
     return fig

@@ -1,19 +1,25 @@
-"""Cross-modal lab: a space two modalities share; retrieval, transfer and missing modalities."""
+"""Cross-modal lab: a space two modalities share; retrieval, transfer, contrastive training, imagination, missing modalities."""
 
 import streamlit as st
 
 from mmdemo.crossmodal import SHARED_SPACES
 from mmdemo.experiments.crossmodal import best_pair
 from mmdemo.experiments.evaluate import missing_modality_report
+from mmdemo.experiments.imagine import imagine
 from mmdemo.fusion.missing import MISSING_STRATEGIES
 from mmdemo.ui import state
 from mmdemo.ui.crossmodal import (
+    contrastive_run,
+    imagination,
     modality_list,
     modality_name,
     shared_space,
     show_gallery,
+    show_imagination,
+    show_imagined,
     show_missing_table,
     show_retrieval_metrics,
+    show_training,
     show_transfer,
 )
 from mmdemo.ui.data import feature_cache
@@ -58,11 +64,18 @@ with guard():
 
     result = shared_space(ds, query=query, target=target, method=method, seed=seed, cache=feature_cache(ds))
 
-    space_tab, retrieval_tab, transfer_tab, missing_tab = st.tabs(
+    sources = {"a held-out sample": t("crossmodal.from_sample"), "my own": t("crossmodal.from_own")}
+    samples = [
+        t("crossmodal.sample_option", sample=ds.sample_ids[j], label=ds.class_names[y])
+        for j, y in zip(result.indices, result.labels)
+    ]
+    space_tab, retrieval_tab, transfer_tab, train_tab, imagine_tab, missing_tab = st.tabs(
         [
             t("crossmodal.tab_space"),
             t("crossmodal.tab_retrieval"),
             t("crossmodal.tab_transfer"),
+            t("crossmodal.tab_train"),
+            t("crossmodal.tab_imagine"),
             t("crossmodal.tab_missing"),
         ]
     )
@@ -104,15 +117,10 @@ with guard():
     with retrieval_tab:
         show_retrieval_metrics(result)
         st.subheader(t("crossmodal.search_header", target=modality_name(target), query=modality_name(query)))
-        sources = {"a held-out sample": t("crossmodal.from_sample"), "my own": t("crossmodal.from_own")}
         source = st.radio(
             t("crossmodal.query_from"), list(sources), format_func=sources.get, horizontal=True, key="xm_query_source"
         )
         if source == "a held-out sample":
-            samples = [
-                t("crossmodal.sample_option", sample=ds.sample_ids[j], label=ds.class_names[y])
-                for j, y in zip(result.indices, result.labels)
-            ]
             pick = st.selectbox(
                 t("crossmodal.query_sample"), range(len(samples)), format_func=samples.__getitem__, key="xm_pick"
             )
@@ -128,6 +136,54 @@ with guard():
             show_gallery(ds, result, hits)
     with transfer_tab:
         show_transfer(result)
+    with train_tab:
+        st.markdown(t("crossmodal.train.intro", query=modality_name(query), target=modality_name(target)))
+        if ds.pairing == "label":
+            st.info(t("crossmodal.train.label_positives", name=ds.name), icon="ℹ️")
+        temperature = st.select_slider(
+            t("crossmodal.train.temperature"), [0.05, 0.1, 0.2, 0.5, 1.0], value=0.2, key="xm_temperature"
+        )
+        settings = (ds.name, query, target, temperature, seed)
+        if st.button(t("crossmodal.train.train"), key="xm_train_button", type="primary"):
+            state.put("contrastive_trained", [*state.get("contrastive_trained")[-7:], settings])
+        if settings in state.get("contrastive_trained"):
+            run = contrastive_run(
+                ds, query=query, target=target, temperature=temperature, seed=seed, cache=feature_cache(ds)
+            )
+            cca = shared_space(ds, query=query, target=target, method="cca", seed=seed, cache=feature_cache(ds))
+            show_training(ds, run, cca)
+        else:
+            st.caption(t("crossmodal.train.press"))
+    with imagine_tab:
+        if target != "image" or query == "image":
+            st.info(t("crossmodal.imagine.only_images", target=modality_name(target)), icon="ℹ️")
+        else:
+            st.markdown(t("crossmodal.imagine.intro", query=modality_name(query)))
+            imagined = imagination(ds, result, feature_cache(ds))
+            show_imagination(ds, imagined)
+            source = st.radio(
+                t("crossmodal.query_from"),
+                list(sources),
+                format_func=sources.get,
+                horizontal=True,
+                key="xm_imagine_source",
+            )
+            if source == "a held-out sample":
+                pick = int(
+                    st.selectbox(
+                        t("crossmodal.query_sample"),
+                        range(len(samples)),
+                        format_func=samples.__getitem__,
+                        key="xm_imagine_pick",
+                    )
+                )
+                show_imagined(ds, imagined, imagined.images[pick], result.search_row(pick, k=4), key="xm_imagined")
+            else:
+                own = {"audio": lambda: audio_input("xm_imagine_audio"), "text": lambda: text_input("xm_imagine_text")}[
+                    query
+                ]()
+                if own is not None:
+                    show_imagined(ds, imagined, imagine(imagined, own), result.search_raw(own, k=4), key="xm_imagined")
     with missing_tab:
         st.markdown(
             t(

@@ -3,7 +3,8 @@
 import streamlit as st
 
 from mmdemo.fusion.missing import MISSING_STRATEGIES
-from mmdemo.ui.crossmodal import modality_list, modality_name
+from mmdemo.ui.crossmodal import modality_list, modality_name, show_imagined_from
+from mmdemo.ui.data import bundled_dataset, feature_cache
 from mmdemo.ui.i18n import described, figure_text, say, t
 from mmdemo.ui.inputs import audio_input, image_input, text_input
 from mmdemo.ui.models import active_model, describe, usable_strategy
@@ -74,3 +75,13 @@ with guard():
         title = t("try.fused") if name == "fused" else t("try.alone", modality=modality_name(name))
         col.plotly_chart(probability_figure(proba, title=title), key=f"try_proba_{name}")
     show_why(model, values, features)
+
+    digits = bundled_dataset("av-digits")
+    heard = [m for m in ("audio", "text") if m in given]
+    if heard and list(model.class_names_) == list(digits.class_names):
+        st.divider()
+        st.subheader(t("try.imagine_header"))
+        st.markdown(t("try.imagine_intro"))
+        for mod in heard:
+            st.markdown(t("try.imagined_from", modality=modality_name(mod)))
+            show_imagined_from(digits, mod, given[mod], cache=feature_cache(digits), key=f"try_imagined_{mod}")

@@ -34,6 +34,7 @@ DEFAULTS: dict[str, Any] = {
     "own_problems": [],  # Your own dataset: messages of what the last import skipped or warned about
     "own_errors": [],  # Your own dataset: uploaded files that were not added, and why
     "missing_report": None,  # {"dataset": name, "seed": int, "rows": [dict]} from the Cross-modal lab
+    "contrastive_trained": [],  # Cross-modal lab: the (dataset, query, target, temperature, seed) trained here
 }
 
 
