@@ -13,7 +13,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from benchmarks.common import RESULTS, markdown_table, write_result  # noqa: E402
 
 #: Benchmark modules, in the order they run (the cheap ones first).
-BENCHMARKS = ("audio_features", "retrain", "growth", "startup", "memory", "load")
+BENCHMARKS = ("audio_features", "retrain", "contrastive", "growth", "startup", "memory", "load")
 
 
 def main(argv: list[str] | None = None) -> int:

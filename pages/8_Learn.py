@@ -6,8 +6,10 @@ from mmdemo.ui.i18n import t
 from mmdemo.ui.learn import (
     accuracy,
     block_widths,
+    contrastive_numbers,
     default_result,
     distance_shares,
+    imagination_numbers,
     name,
     page_link,
     show_accuracies,
@@ -153,6 +155,27 @@ with guard():
     st.markdown(t("learn.pairing.why"))
     st.caption(t("learn.pairing.note"))
     page_link("own")
+
+    st.header(t("learn.contrastive.header"))
+    st.markdown(t("learn.contrastive.text"))
+    st.latex(
+        r"S_{ij} = \frac{\langle f(a_i),\, g(b_j) \rangle}{\lVert f(a_i) \rVert\,\lVert g(b_j) \rVert\;\tau},"
+        r"\qquad \mathcal{L} = -\frac{1}{2n}\sum_{i=1}^{n}"
+        r"\Big(\log \frac{e^{S_{ii}}}{\sum_j e^{S_{ij}}} + \log \frac{e^{S_{ii}}}{\sum_j e^{S_{ji}}}\Big)"
+    )
+    st.markdown(t("learn.contrastive.after"))
+    st.markdown(t("learn.contrastive.live", **contrastive_numbers()))
+    page_link("crossmodal_train")
+
+    st.header(t("learn.generation.header"))
+    st.markdown(t("learn.generation.text"))
+    st.latex(
+        r"\hat{x}_{\text{image}}(q) = \frac{\sum_{k \in N_3(z_q)} w_k\, x_k}{\sum_{k \in N_3(z_q)} w_k},"
+        r"\qquad w_k = \frac{1}{\lVert z_q - z_k \rVert}"
+    )
+    st.markdown(t("learn.generation.live", **imagination_numbers()))
+    page_link("crossmodal_imagine")
+    page_link("try_imagine")
 
     st.header(t("learn.challenges.header"))
     st.markdown(t("learn.challenges.intro"))

@@ -12,7 +12,7 @@ import pytest
 from benchmarks.growth import QUICK_SIZES
 
 ROOT = Path(__file__).resolve().parents[1]
-NAMES = ("audio_features", "retrain", "growth")
+NAMES = ("audio_features", "retrain", "contrastive", "growth")
 
 
 @pytest.fixture(scope="module")
@@ -57,3 +57,10 @@ def test_retrain_times_every_fusion_method_against_its_baseline(results):
     assert set(retrain["per_method_seconds"]) == set(FUSIONS)
     assert retrain["rows"][0]["x baseline"] == 1.0
     assert any(line.startswith("compare over") for line in retrain["checks"])
+
+
+def test_contrastive_training_is_timed_against_cca_on_the_same_pairs(results):
+    rows = results["contrastive"]["rows"]
+    assert [row["what"].split(":")[1].split()[0] for row in rows] == ["CCA", "contrastive,"]
+    assert rows[0]["x baseline"] == 1.0 and rows[1]["x baseline"] > 0
+    assert "60 epochs" in rows[1]["what"] and "loss" in results["contrastive"]["checks"][0]

@@ -21,7 +21,7 @@ def lab():
 
 def test_every_tab_of_the_cross_modal_lab_speaks_chinese(lab):
     assert_speaks_chinese(lab)
-    assert [tab.label for tab in lab.tabs] == ["共享空间", "检索", "迁移", "模态缺失"]
+    assert [tab.label for tab in lab.tabs] == ["共享空间", "检索", "迁移", "对比学习训练", "想象", "模态缺失"]
     assert any(m.label == "mAP（类别级）" for m in lab.metric)
     assert any("（迁移）" in m.label for m in lab.metric)
     assert float(lab.metric[0].delta.split()[-1]) > 0  # "随机水平 0.100": the number still ends the delta
@@ -56,4 +56,5 @@ def test_try_it_yourself_predicts_a_typed_word_in_chinese():
     heading = next(h.value for h in at.subheader if h.value.startswith("预测："))
     assert heading == "预测：7"
     assert at.selectbox(key="try_missing").label == "缺少一种模态：预测方式"
-    assert [f.layout.title.text for f in figures(at)] == ["融合模型", "仅 文本"]
+    assert [f.layout.title.text for f in figures(at)][:2] == ["融合模型", "仅 文本"]
+    assert "想象它的图片" in [h.value for h in at.subheader]

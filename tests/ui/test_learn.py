@@ -30,10 +30,19 @@ def test_english_page_renders_with_formulas_and_faq(en):
     assert en.title[0].value.endswith(catalogue("en")["learn.title"])
     assert len(en.latex) >= 4
     formulas = " ".join(x.value for x in en.latex)
-    for symbol in (r"\oplus", r"\otimes", r"\frac{1}{M}", r"\operatorname{corr}", r"\sqrt{d_m}"):
+    for symbol in (
+        r"\oplus",
+        r"\otimes",
+        r"\frac{1}{M}",
+        r"\operatorname{corr}",
+        r"\sqrt{d_m}",
+        r"S_{ii}",
+        r"N_3(z_q)",
+    ):
         assert symbol in formulas
     headers = [h.value for h in en.header]
-    for key in ("what", "pipeline", "fusion", "live", "scaling", "cca", "pairing", "challenges", "faq"):
+    keys = ("what", "pipeline", "fusion", "live", "scaling", "cca", "pairing", "contrastive", "generation")
+    for key in (*keys, "challenges", "faq"):
         assert catalogue("en")[f"learn.{key}.header"] in headers
     questions = [e.label for e in en.expander]
     assert 5 <= len(questions) <= 7
@@ -63,6 +72,22 @@ def test_live_numbers_are_the_apps_own(en):
     assert f"{av.n_test} av-digits samples" in captions
     prose = " ".join(m.value for m in en.markdown)
     assert f"learned from {av.n_train:,} training samples" in prose  # the FAQ quotes the live split
+
+
+def test_contrastive_and_generation_quote_the_labs_own_numbers(en):
+    from mmdemo.datasets import load_dataset
+    from mmdemo.experiments.crossmodal import shared_space_experiment
+    from mmdemo.experiments.imagine import imagination_experiment
+
+    prose = " ".join(m.value for m in en.markdown)
+    scenes = load_dataset("scenes")
+    cca, con = (shared_space_experiment(scenes, query="image", target="text", method=m) for m in ("cca", "contrastive"))
+    r10 = con.retrieval["recall_at_10"]
+    assert f"**{r10:.0%}** of the pictures, CCA for **{cca.retrieval['recall_at_10']:.0%}**" in prose
+    assert r10 >= cca.retrieval["recall_at_10"] > 5 * cca.retrieval["chance_recall_at_10"]
+    imagined = imagination_experiment(load_dataset("av-digits"), query="audio")
+    assert f"reads **{imagined.accuracy:.0%}** of the pictures imagined from 1,250 held-out recordings" in prose
+    assert imagined.accuracy >= 0.8
 
 
 def test_chinese_page_leaves_nothing_untranslated(zh):

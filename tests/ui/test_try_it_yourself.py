@@ -67,7 +67,28 @@ def test_typed_text_alone_predicts_and_shows_the_known_ngrams(at):
     assert prediction(at) == "7"
     assert "sieb" in at.code[0].value
     titles = [f.layout.title.text for f in figures(at)]
-    assert titles == ["Fused model", "text alone"]
+    assert titles[:2] == ["Fused model", "text alone"]
+
+
+def test_a_typed_digit_is_imagined_as_a_picture_of_it(at):
+    """The imagined picture looks like a seven: nearer the average bundled 7 than any other digit's average."""
+    from mmdemo.datasets import load_dataset
+    from tests.ui.conftest import array
+
+    at.text_input(key="try_text").input("seven").run()
+    assert_clean(at)
+    assert "Imagine its picture" in [h.value for h in at.subheader]
+    grid = figures(at)[-1]
+    titles = [a.text for a in grid.layout.annotations]
+    assert titles[0] == "imagined" and len(titles) == 5  # beside the 4 real pictures the text finds
+    picture = array(grid.data[0].z)[::-1]
+    assert picture.shape == (28, 28) and picture.min() >= 0 and picture.max() <= 1
+    ds = load_dataset("av-digits")
+    images = np.stack(ds.data["image"])
+    means = np.stack([images[ds.y == d].mean(axis=0).ravel() for d in range(10)])
+    distances = np.linalg.norm(means - picture.ravel(), axis=1)
+    assert int(np.argmin(distances)) == 7
+    assert "reads" in at.caption[-1].value and "held-out av-digits queries" in at.caption[-1].value
 
 
 def test_why_shows_each_given_modality_alone_and_hidden(at):
