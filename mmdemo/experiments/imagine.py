@@ -41,7 +41,8 @@ class Imagination:
     real_accuracy : float
         The same classifier on the held-out queries' own real pictures (what it can do at best).
     attributes : dict
-        On scene captions: attribute -> {"accuracy", "chance"}, read by one classifier per attribute.
+        On scene captions: attribute -> {"accuracy", "chance", "real"}, read by one classifier per
+        attribute (trained on real training pictures; "real": on the held-out queries' real pictures).
     """
 
     result: SharedSpaceResult
@@ -143,12 +144,14 @@ def imagination_experiment(
     captions = [read_caption(t) for t in dataset.data.get("text", [])] if "text" in dataset.data else []
     if captions and all(c is not None for c in captions):
         X_train = image_features.describe(list(pictures))
+        X_test = image_features.describe([image_features.prepare(dataset.data["image"][i]) for i in test])
         for name in SCENE_ATTRIBUTES:
             labels = np.array([c[name] for c in captions])
             reader = _reader(X_train, labels[train])
             values, counts = np.unique(labels[train], return_counts=True)
             attributes[name] = {
                 "accuracy": float(np.mean(reader.predict(X_imagined) == labels[test])),
+                "real": float(np.mean(reader.predict(X_test) == labels[test])),
                 "chance": float(np.mean(labels[test] == values[counts.argmax()])),
             }
     counts = np.bincount(y[train], minlength=len(dataset.class_names))

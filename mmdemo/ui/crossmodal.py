@@ -276,6 +276,7 @@ def show_imagination(dataset: MultimodalDataset, out: Imagination) -> None:
                     t(f"crossmodal.imagine.attributes.{k.replace(' ', '_')}") for k in out.attributes
                 ],
                 t("crossmodal.columns.value"): [f"{d['accuracy']:.3f}" for d in out.attributes.values()],
+                t("crossmodal.imagine.on_real"): [f"{d['real']:.3f}" for d in out.attributes.values()],
                 t("crossmodal.columns.chance"): [f"{d['chance']:.3f}" for d in out.attributes.values()],
             }
         )
