@@ -196,7 +196,13 @@ def show_training(dataset: MultimodalDataset, run: ContrastiveTraining, cca: Sha
         key="xm_train_matrix",
     )
     with right:
-        st.markdown(t("crossmodal.train.matrix_note" if instance else "crossmodal.train.matrix_note_label"))
+        st.markdown(
+            t(
+                "crossmodal.train.matrix_note" if instance else "crossmodal.train.matrix_note_label",
+                query=modality_name(result.query),
+                target=modality_name(result.target),
+            )
+        )
         st.table(
             {
                 "#": [str(k + 1) for k in range(len(labels))],

@@ -72,3 +72,31 @@ def test_bad_files_show_a_clear_error_and_the_session_carries_on(page, app_url):
         assert name in alert.inner_text() and case.expect in alert.inner_text()
         assert prediction(page) == "7"  # the typed text still predicts: nothing lost
         assert no_exception(page)
+
+
+def test_a_recorded_digit_is_imagined_as_a_picture_of_it(media_page, app_url):
+    """The fake microphone says "three" (espeak-ng in a noisy room, never trained on): the picture the app
+    imagines from it is nearer the average bundled 3 than any other digit's average."""
+    from mmdemo.datasets import load_dataset
+
+    page = media_page
+    open_page(page, f"{app_url}/Try_it_yourself")
+    record_word(page)
+    assert prediction(page) == "3"
+    page.get_by_text("Imagine its picture").first.wait_for(timeout=180_000)
+    page.get_by_text("Left: the picture imagined from the query").first.wait_for(timeout=120_000)
+    z = page.evaluate(
+        """() => {
+            const plot = [...document.querySelectorAll('.js-plotly-plot')].find(p =>
+                (p.layout.annotations || []).some(a => a.text === 'imagined'));
+            return plot.data[0].z;
+        }"""
+    )
+    from tests.browser.test_cross_modal import _matrix
+
+    picture = _matrix(z)[::-1]
+    ds = load_dataset("av-digits")
+    images = np.stack(ds.data["image"])
+    means = np.stack([images[ds.y == d].mean(axis=0).ravel() for d in range(10)])
+    assert int(np.argmin(np.linalg.norm(means - picture.ravel(), axis=1))) == 3
+    assert no_exception(page)
