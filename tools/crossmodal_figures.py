@@ -152,7 +152,8 @@ def imagination_tables(args: argparse.Namespace) -> None:
                     dataset, query=query, method=method, test_size=args.test_size, seed=args.seed, feature_cache=cache
                 )
                 attributes = ", ".join(
-                    f"{k} {d['accuracy']:.2f} ({d['chance']:.2f})" for k, d in out.attributes.items()
+                    f"{k} {d['accuracy']:.2f} (real {d['real']:.2f}, chance {d['chance']:.2f})"
+                    for k, d in out.attributes.items()
                 )
                 print(
                     f"| {name} | {query} -> image | {method} | {out.accuracy:.3f} | {out.chance:.3f} | "

@@ -307,8 +307,7 @@ def show_imagined(
     rows = [r.indices[i] for i, _ in hits[:4]]
     images = [picture] + [dataset.value("image", j) for j in rows]
     captions = [t("crossmodal.imagine.imagined")] + [
-        t("crossmodal.gallery_caption", rank=k + 1, label=dataset.class_names[dataset.y[j]], sim=s)
-        for k, ((_, s), j) in enumerate(zip(hits, rows))
+        t("crossmodal.imagine.hit", rank=k + 1, label=dataset.class_names[dataset.y[j]]) for k, j in enumerate(rows)
     ]
     st.plotly_chart(image_grid_figure(images, captions, columns=5), key=key)
     st.caption(t("crossmodal.imagine.beside"))

@@ -85,6 +85,6 @@ def test_a_typed_caption_imagines_a_scene(page, app_url):
     page.get_by_text("Left: the picture imagined from the query").first.wait_for()
     captions = page.locator("text.annotation-text").evaluate_all("els => els.map(e => e.textContent)")
     assert "imagined" in captions
-    squares = [c for c in captions if "class square" in c]
+    squares = [c for c in captions if c.endswith("· square")]
     assert len(squares) >= 3, captions  # the real scenes the caption finds start with a square
     assert no_exception(page)
