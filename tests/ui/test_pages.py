@@ -168,3 +168,30 @@ class TestFeatureSpace:
         assert {t.type for t in fig.data} == {"scatter3d"}
         assert [t.name for t in fig.data] == ["agree", "differ"]
         assert "81 feature dimensions" in " ".join(c.value for c in at.caption)
+
+
+class TestScenesOnEveryPage:
+    """The instance-paired scenes set works where the other bundled sets do."""
+
+    def test_explorer_shows_scenes_in_colour_with_their_captions(self):
+        at = open_page("1_Data_explorer.py", dataset="scenes")
+        assert_clean(at)
+        assert list(at.dataframe[0].value.columns) == ["circle", "square", "triangle"]
+        grid = figures(at)[0]
+        pictures = [t for t in grid.data if t.type == "image"]
+        assert len(pictures) == 16 and array(pictures[0].z).shape == (48, 48, 3)
+        text = " ".join(m.value for m in at.markdown) + " ".join(str(tb.value) for tb in at.table)
+        assert "left of" in text or "above" in text  # the captions are shown
+
+    def test_train_reads_the_first_shape_far_above_chance(self):
+        at = open_page("2_Train_and_compare.py", dataset="scenes")
+        at.button(key="train_button").click().run()
+        assert_clean(at)
+        accuracy = next(m for m in at.metric if m.label.lower().startswith("accuracy"))
+        assert float(accuracy.value) > 0.9  # chance 0.34
+
+    def test_feature_space_and_robustness_lab_open_on_scenes(self):
+        for page in ("3_Feature_space.py", "5_Robustness_lab.py"):
+            at = open_page(page, dataset="scenes")
+            assert_clean(at)
+            assert figures(at), page
