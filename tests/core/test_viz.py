@@ -84,9 +84,12 @@ def test_comparison_figure_marks_single_modalities_and_the_best_one():
 
 
 def test_image_grid_figure_has_one_image_per_caption():
-    images = [np.zeros((8, 8)), np.ones((8, 8)), np.zeros((16, 16, 3))]
+    red = np.zeros((16, 16, 3))
+    red[..., 0] = 1.0
+    images = [np.zeros((8, 8)), np.ones((8, 8)), red]
     fig = image_grid_figure(images, ["a", "b", "c"], columns=2)
-    assert [t.type for t in fig.data] == ["heatmap"] * 3
+    assert [t.type for t in fig.data] == ["heatmap", "heatmap", "image"]  # a colour picture stays in colour
+    assert np.asarray(fig.data[2].z)[0, 0].tolist() == [255, 0, 0]
     assert [a.text for a in fig.layout.annotations] == ["a", "b", "c"]
 
 
