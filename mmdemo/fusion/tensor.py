@@ -42,7 +42,13 @@ class _ProjectedBlocks(TransformerMixin, BaseEstimator):
             mean = Xp.mean(axis=0)
             std = block_spread(Xp)  # one spread per block: a nearly constant pixel is not blown up
             k = int(max(1, min(self.n_components, stop - start, len(Xp) - 1)))
-            pca = PCA(n_components=k, whiten=True, random_state=0).fit((Xp - mean) / std)
+            Z = (Xp - mean) / std
+            pca = PCA(n_components=k, whiten=True, random_state=0).fit(Z)
+            # Whitening divides by each component's spread: a direction the block has no variance in (the
+            # caption evidence sums to 1 per slot) would be blown up to noise of any size. Keep the real ones.
+            real = int(np.sum(pca.explained_variance_ > 1e-6 * pca.explained_variance_[0]))
+            if real < pca.n_components_:
+                pca = PCA(n_components=max(1, real), whiten=True, random_state=0).fit(Z)
             self.projections_.append((mean, std, pca))
         return X
 
