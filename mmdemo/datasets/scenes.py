@@ -115,7 +115,7 @@ def _captions_spoken() -> tuple[tuple[np.ndarray, ...], tuple[str, ...], tuple[s
     return tuple(clips), tuple(texts), tuple(voices)
 
 
-def load_scenes(*, with_audio: bool = True) -> MultimodalDataset:
+def load_scenes() -> MultimodalDataset:
     """The scenes dataset: pictures drawn from a fixed seed, their captions, the bundled recordings of them.
 
     Examples
@@ -130,16 +130,13 @@ def load_scenes(*, with_audio: bool = True) -> MultimodalDataset:
     rng = np.random.default_rng(1)
     images = [draw_scene(s, rng) for s in specs]
     texts = [caption(s["first"], s["relation"], s["second"]) for s in specs]
-    data: dict[str, list] = {"image": images}
-    if with_audio:
-        clips, spoken, _ = _captions_spoken()
-        if list(spoken) != texts:
-            raise DatasetError(
-                "scenes.stale_audio",
-                "The bundled scene audio does not say the captions; run tools/make_scenes_audio.py again.",
-            )
-        data["audio"] = list(clips)
-    data["text"] = texts
+    clips, spoken, _ = _captions_spoken()
+    if list(spoken) != texts:
+        raise DatasetError(
+            "scenes.stale_audio",
+            "The bundled scene audio does not say the captions; run tools/make_scenes_audio.py again.",
+        )
+    data = {"image": images, "audio": list(clips), "text": texts}
     shapes = list(ATTRIBUTES["shape"])
     return MultimodalDataset(
         name="scenes",

@@ -115,9 +115,14 @@ class SharedSpaceResult:
         ``value`` is an image array, ``(samples, sample_rate)`` audio at any
         rate, or a text; it is prepared as `MultimodalModel.predict_sample` does.
         """
+        return self._nearest_targets(self.project_raw(value), k)
+
+    def project_raw(self, value) -> np.ndarray:
+        """A new raw sample of the query modality as a point of the space, shape=(n_components,); prepared as
+        `MultimodalModel.predict_sample` does."""
         value = self.feature_model.prepare_inputs(**{self.query: value})[self.query]
         X = self.feature_model.transform_raw({self.query: [value]})
-        return self._nearest_targets(self.space.transform_view(X, self.query)[0], k)
+        return self.space.transform_view(X, self.query)[0]
 
     def _nearest_targets(self, z: np.ndarray, k: int) -> list[tuple[int, float]]:
         similarity = cosine_similarity_matrix(z[None, :], self.Zt)[0]

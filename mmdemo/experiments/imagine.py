@@ -40,6 +40,8 @@ class Imagination:
         Share of ``read_as`` equal to the query's class; the classifier's majority-class rate.
     real_accuracy : float
         The same classifier on the held-out queries' own real pictures (what it can do at best).
+    reader : MultimodalModel
+        That classifier: the app's image-only model, trained on the training pairs' real pictures.
     attributes : dict
         On scene captions: attribute -> {"accuracy", "chance", "real"}, read by one classifier per
         attribute (trained on real training pictures; "real": on the held-out queries' real pictures).
@@ -52,6 +54,7 @@ class Imagination:
     accuracy: float
     chance: float
     real_accuracy: float
+    reader: MultimodalModel
     attributes: dict = field(default_factory=dict)
 
     def to_dict(self) -> dict:
@@ -76,10 +79,7 @@ class Imagination:
 
 def imagine(imagination: Imagination, value) -> np.ndarray:
     """The picture imagined for a new raw query (an image array, ``(samples, rate)`` audio, or a text)."""
-    r = imagination.result
-    value = r.feature_model.prepare_inputs(**{r.query: value})[r.query]
-    X = r.feature_model.transform_raw({r.query: [value]})
-    return imagination.decoder.predict(r.space.transform_view(X, r.query))[0]
+    return imagination.decoder.predict(imagination.result.project_raw(value)[None, :])[0]
 
 
 def _reader(X: np.ndarray, y: np.ndarray) -> object:
@@ -141,17 +141,16 @@ def imagination_experiment(
     real = classifier.proba_from_features(X_real).argmax(axis=1)
     y = dataset.y
     attributes = {}
-    captions = [read_caption(t) for t in dataset.data.get("text", [])] if "text" in dataset.data else []
+    captions = [read_caption(t) for t in dataset.data.get("text", [])]
     if captions and all(c is not None for c in captions):
-        X_train = image_features.describe(list(pictures))
-        X_test = image_features.describe([image_features.prepare(dataset.data["image"][i]) for i in test])
+        X_train = classifier.matrix(dataset, train, feature_cache=feature_cache)  # the real pictures' features
         for name in SCENE_ATTRIBUTES:
             labels = np.array([c[name] for c in captions])
             reader = _reader(X_train, labels[train])
             values, counts = np.unique(labels[train], return_counts=True)
             attributes[name] = {
                 "accuracy": float(np.mean(reader.predict(X_imagined) == labels[test])),
-                "real": float(np.mean(reader.predict(X_test) == labels[test])),
+                "real": float(np.mean(reader.predict(X_real) == labels[test])),
                 "chance": float(np.mean(labels[test] == values[counts.argmax()])),
             }
     counts = np.bincount(y[train], minlength=len(dataset.class_names))
@@ -163,5 +162,6 @@ def imagination_experiment(
         accuracy=float(np.mean(read_as == y[test])),
         chance=float(np.mean(y[test] == counts.argmax())),
         real_accuracy=float(np.mean(real == y[test])),
+        reader=classifier,
         attributes=attributes,
     )
