@@ -85,6 +85,10 @@ def test_a_recorded_digit_is_imagined_as_a_picture_of_it(media_page, app_url):
     assert prediction(page) == "3"
     page.get_by_text("Imagine its picture").first.wait_for(timeout=180_000)
     page.get_by_text("Left: the picture imagined from the query").first.wait_for(timeout=120_000)
+    page.wait_for_function(  # the chart's text shows before plotly has attached its data
+        """() => [...document.querySelectorAll('.js-plotly-plot')].some(p =>
+            (p.layout && p.layout.annotations || []).some(a => a.text === 'imagined') && p.data)"""
+    )
     z = page.evaluate(
         """() => {
             const plot = [...document.querySelectorAll('.js-plotly-plot')].find(p =>
