@@ -31,7 +31,7 @@ from mmdemo.experiments.imagine import Imagination, imagination_experiment
 from mmdemo.experiments.rank import RANKS, rank_curve
 from mmdemo.experiments.review import held_out_review
 from mmdemo.experiments.robustness import DEFAULT_FUSIONS, LEVELS, WHERE, RobustnessCurves, robustness_curves
-from mmdemo.fusion import FUSIONS
+from mmdemo.fusion import FUSION_GROUPS, FUSIONS
 from mmdemo.io import decode_audio, decode_image
 from mmdemo.model import MultimodalModel
 from mmdemo.parallel import BACKENDS
@@ -79,9 +79,14 @@ def _add_split_args(p: argparse.ArgumentParser, seeded: str) -> None:
     p.add_argument("--seed", type=int, default=0, help=f"seed of {seeded} (default 0)")
 
 
-def _described(choices: Registry) -> str:
-    """A registry's choices with their descriptions, for ``--help``."""
-    return "; ".join(f"{name}: {line}" for name, line in choices.items())
+def _described(choices: Registry, groups: Registry | None = None) -> str:
+    """A registry's choices with their descriptions, for ``--help`` (under their groups' lines, given ``groups``)."""
+    if groups is None:
+        return "; ".join(f"{name}: {line}" for name, line in choices.items())
+    return " ".join(
+        f"[{line}] " + "; ".join(f"{name}: {choices[name]}" for name in choices.members(group)) + "."
+        for group, line in groups.items()
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -95,7 +100,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("train", help="train one model on a seeded split and report held-out metrics")
     _add_data_args(p)
     _add_model_args(p)
-    p.add_argument("--fusion", choices=list(FUSIONS), default="early", help=_described(FUSIONS))
+    p.add_argument("--fusion", choices=list(FUSIONS), default="early", help=_described(FUSIONS, FUSION_GROUPS))
     p.add_argument("--save", type=Path, help="write the trained model to this .skops file")
     p.add_argument("--json", action="store_true")
 
@@ -121,7 +126,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_data_args(p)
     _add_model_args(p)
-    p.add_argument("--fusion", choices=list(FUSIONS), default="early", help=_described(FUSIONS))
+    p.add_argument("--fusion", choices=list(FUSIONS), default="early", help=_described(FUSIONS, FUSION_GROUPS))
     p.add_argument("--top", type=int, default=12, help="how many mistakes (default 12)")
     p.add_argument("--json", action="store_true")
 
@@ -256,7 +261,7 @@ def _one_line(message: object) -> str:
 
 def _result_line(r) -> str:
     single = ", ".join(f"{m} {a:.3f}" for m, a in r.per_modality.items())
-    return f"{r.fusion:<14} accuracy {r.accuracy:.3f}  macro-F1 {r.macro_f1:.3f}  fit {r.fit_seconds:.2f}s  (alone: {single})"
+    return f"{r.fusion:<18} accuracy {r.accuracy:.3f}  macro-F1 {r.macro_f1:.3f}  fit {r.fit_seconds:.2f}s  (alone: {single})"
 
 
 def _cmd_datasets(args: argparse.Namespace) -> None:
@@ -287,7 +292,13 @@ def _cmd_compare(args: argparse.Namespace) -> None:
     )
     payload = {"results": [r.to_dict() for r in results], "wall_seconds": round(time.perf_counter() - start, 2)}
     header = f"{ds.name}: {', '.join(mods)} with {args.classifier}; seed {args.seed}, {results[0].n_train} train / {results[0].n_test} held-out samples"
-    _emit(args, payload, "\n".join([header, *map(_result_line, results)]))
+    lines = [header]
+    for group, line in FUSION_GROUPS.items():
+        members = [r for r in results if r.group == group]
+        if members:
+            lines += [line, *(f"  {_result_line(r)}" for r in members)]
+    lines += [_result_line(r) for r in results if r.group is None]
+    _emit(args, payload, "\n".join(lines))
 
 
 def _cmd_ranks(args: argparse.Namespace) -> None:

@@ -23,10 +23,11 @@ REGISTRIES: dict[str, Registry] = {}
 
 @dataclass(frozen=True)
 class Choice:
-    """One named choice: its English description and what makes it (``None`` for a plain value)."""
+    """One named choice: its English description, what makes it (``None`` for a plain value) and its group."""
 
     description: str
     make: Callable[..., Any] | None = None
+    group: str | None = None
 
 
 class Registry(Mapping[str, str]):
@@ -44,9 +45,9 @@ class Registry(Mapping[str, str]):
     Examples
     --------
     >>> colours = Registry("names.colour_example", Message("registry.what.colour_example", "colour"))
-    >>> colours.add("red", "warm", make=lambda: (255, 0, 0))
-    >>> colours["red"], colours.make("red"), list(colours)
-    ('warm', (255, 0, 0), ['red'])
+    >>> colours.add("red", "warm", make=lambda: (255, 0, 0), group="primary")
+    >>> colours["red"], colours.make("red"), list(colours), colours.group("red"), colours.members("primary")
+    ('warm', (255, 0, 0), ['red'], 'primary', ['red'])
     >>> colours.check("blue")
     Traceback (most recent call last):
     ...
@@ -61,9 +62,19 @@ class Registry(Mapping[str, str]):
         self._choices: dict[str, Choice] = {}
         REGISTRIES[table] = self
 
-    def add(self, name: str, description: str, *, make: Callable[..., Any] | None = None) -> None:
-        """Register ``name`` (a name already there is replaced, keeping its place)."""
-        self._choices[name] = Choice(description, make)
+    def add(
+        self, name: str, description: str, *, make: Callable[..., Any] | None = None, group: str | None = None
+    ) -> None:
+        """Register ``name`` (a name already there is replaced, keeping its place), optionally in a ``group``."""
+        self._choices[name] = Choice(description, make, group)
+
+    def group(self, name: str) -> str | None:
+        """The group ``name`` was added in (None: no group)."""
+        return self._choices[self.check(name)].group
+
+    def members(self, group: str) -> list[str]:
+        """The names of ``group``, in the registry's order."""
+        return [name for name, choice in self._choices.items() if choice.group == group]
 
     def remove(self, name: str) -> None:
         """Forget ``name`` (a plug-in or a test that added one takes it away again)."""

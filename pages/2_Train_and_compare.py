@@ -5,7 +5,7 @@ from dataclasses import replace
 import streamlit as st
 
 from mmdemo.experiments.evaluate import compare, cross_validate
-from mmdemo.fusion import FUSIONS
+from mmdemo.fusion import FUSION_GROUPS, FUSIONS
 from mmdemo.ui import state
 from mmdemo.ui.i18n import described, t
 from mmdemo.ui.models import train_model, training_data
@@ -68,10 +68,15 @@ with guard():
         show_comparison(comparison["results"], key="cmp")
         best = max(comparison["results"], key=lambda r: r.accuracy)
         st.markdown(t("train.best", fusion=best.fusion, accuracy=best.accuracy))
-        col = {k: t(f"train.column.{k}") for k in ("method", "accuracy", "macro_f1", "gain", "fit")}
+        for group in FUSION_GROUPS:
+            top = max((r for r in comparison["results"] if r.group == group), key=lambda r: r.accuracy, default=None)
+            if top is not None:
+                st.markdown(t(f"train.best_of.{group}", fusion=top.fusion, accuracy=top.accuracy))
+        col = {k: t(f"train.column.{k}") for k in ("group", "method", "accuracy", "macro_f1", "gain", "fit")}
         st.dataframe(
             [
                 {
+                    col["group"]: t(f"widgets.group_name.{r.group}"),
                     col["method"]: r.fusion,
                     col["accuracy"]: r.accuracy,
                     col["macro_f1"]: r.macro_f1,

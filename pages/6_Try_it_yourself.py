@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from mmdemo.fusion import FUSIONS
 from mmdemo.fusion.missing import MISSING_STRATEGIES
 from mmdemo.ui.crossmodal import modality_list, modality_name, show_imagined_from
 from mmdemo.ui.data import bundled_dataset, feature_cache
@@ -69,6 +70,18 @@ with guard():
     out = model.predict_prepared(values, missing=missing, features=features)
     st.subheader(t("try.prediction", label=out["label"]))
     st.caption(t("try.strategy_caption", strategy=say(out["missing_strategy"]), used=modality_list(out["used"])))
+    cross_modal = model.fusion_ in FUSIONS and FUSIONS.group(model.fusion_) == "cross-modal"
+    if cross_modal and missing == "fusion default" and len(given) < len(uses):
+        left_out = [m for m in uses if m not in given]
+        st.success(
+            t(
+                "try.shared_answers",
+                fusion=model.fusion_,
+                used=modality_list(out["used"]),
+                missing=modality_list(left_out),
+            ),
+            icon="🔗",
+        )
     panels = [("fused", out["probabilities"])] + list(out["per_modality"].items())
     cols = st.columns(len(panels))
     for col, (name, proba) in zip(cols, panels):

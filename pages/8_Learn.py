@@ -9,6 +9,7 @@ from mmdemo.ui.learn import (
     contrastive_numbers,
     default_result,
     distance_shares,
+    fusion_group_numbers,
     imagination_numbers,
     name,
     page_link,
@@ -33,6 +34,19 @@ with guard():
         st.markdown(t("learn.what.crossmodal"))
         page_link("crossmodal")
     st.info(t("learn.what.difference"), icon="💡")
+
+    st.subheader(t("learn.groups.header"))
+    st.markdown(t("learn.groups.intro"))
+    st.latex(r"\mathbf{z} = \frac{1}{|S|} \sum_{m \in S} W_m^{\top} \mathbf{x}_m, \qquad \hat{y} = f(\mathbf{z})")
+    st.markdown(t("learn.groups.after"))
+    groups = fusion_group_numbers()
+    st.markdown(
+        t(
+            "learn.groups.live",
+            **{k: accuracy(v) if isinstance(v, float) else v for k, v in groups.items()},
+        )
+    )
+    page_link("train")
 
     st.header(t("learn.pipeline.header"))
     st.markdown(t("learn.pipeline.steps"))

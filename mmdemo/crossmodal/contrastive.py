@@ -72,7 +72,7 @@ class InfoNCE(BaseEstimator):
 
     The two-view estimator behind `mmdemo.crossmodal.spaces.ContrastiveSpace` (it
     plays the part CCA plays there: ``fit(A, B)``, then ``x_weights_`` and
-    ``y_weights_``). Trained with Adam on mini-batches of pairs, one `partial_fit`
+    ``y_weights_``; ``fit(A, B, C)`` for three views, then ``weights_``). Trained with Adam on mini-batches of pairs, one `partial_fit`
     per epoch, so a page can show the training as it happens; ``history_`` keeps
     the loss of every epoch.
 
@@ -90,7 +90,8 @@ class InfoNCE(BaseEstimator):
 
     Attributes
     ----------
-    x_weights_, y_weights_ : ndarray, shape=(d_a, k), (d_b, k)
+    weights_ : list of ndarray, shape=(d_v, k)
+        One encoder per view; ``x_weights_`` and ``y_weights_`` name the first two.
     history_ : list of float
         Mean training loss of each epoch.
 
@@ -132,22 +133,37 @@ class InfoNCE(BaseEstimator):
         self.alpha = alpha
         self.random_state = random_state
 
-    def fit(self, A, B, groups=None) -> InfoNCE:
-        """Train for ``epochs`` from a seeded start; ``groups`` (one label per row) makes every pair of the
-        same group a positive (for data paired by label only)."""
+    def fit(self, *views, groups=None) -> InfoNCE:
+        """Train for ``epochs`` from a seeded start on two views or more (one array per view, same rows).
+
+        ``groups`` (one label per row) makes every pair of the same group a
+        positive (for data paired by label only). With three views or more the
+        loss is the mean of the pairwise losses (every pair of views).
+        """
         self._validate_params()
-        for attr in ("x_weights_", "y_weights_", "history_"):
+        for attr in ("weights_", "history_"):
             self.__dict__.pop(attr, None)
         for _ in range(self.epochs):
-            self.partial_fit(A, B, groups)
+            self.partial_fit(*views, groups=groups)
         return self
 
-    def partial_fit(self, A, B, groups=None) -> InfoNCE:
+    @property
+    def x_weights_(self) -> np.ndarray:
+        """The first view's encoder (two-view naming, as scikit-learn's CCA)."""
+        return self.weights_[0]
+
+    @property
+    def y_weights_(self) -> np.ndarray:
+        """The second view's encoder."""
+        return self.weights_[1]
+
+    def partial_fit(self, *views, groups=None) -> InfoNCE:
         """One epoch over the pairs in a seeded random order."""
-        A, B = np.asarray(A, dtype=np.float64), np.asarray(B, dtype=np.float64)
-        if not hasattr(self, "x_weights_"):
-            self._start(A.shape[1], B.shape[1])
-        n, losses = len(A), []
+        views = [np.asarray(V, dtype=np.float64) for V in views]
+        if not hasattr(self, "weights_"):
+            self._start([V.shape[1] for V in views])
+        n, losses = len(views[0]), []
+        pairs = [(i, j) for i in range(len(views)) for j in range(i + 1, len(views))]
         order = self._rng.permutation(n)
         for lo in range(0, n, self.batch_size):
             batch = order[lo : lo + self.batch_size]
@@ -157,26 +173,31 @@ class InfoNCE(BaseEstimator):
             if groups is not None:
                 same = (np.asarray(groups)[batch][:, None] == np.asarray(groups)[batch][None, :]).astype(float)
                 targets = same / same.sum(axis=1, keepdims=True)
-            loss, ga, gb = info_nce_loss(
-                self.x_weights_, self.y_weights_, A[batch], B[batch], self.temperature, targets
-            )
+            grads = [self.alpha * W for W in self.weights_]
+            loss = 0.0
+            for i, j in pairs:
+                part, gi, gj = info_nce_loss(
+                    self.weights_[i], self.weights_[j], views[i][batch], views[j][batch], self.temperature, targets
+                )
+                loss += part / len(pairs)
+                grads[i] += gi / len(pairs)
+                grads[j] += gj / len(pairs)
             losses.append(loss)
-            self._adam([ga + self.alpha * self.x_weights_, gb + self.alpha * self.y_weights_])
+            self._adam(grads)
         self.history_.append(float(np.mean(losses)) if losses else float("nan"))
         return self
 
-    def _start(self, d_a: int, d_b: int) -> None:
+    def _start(self, widths: list[int]) -> None:
         self._rng = check_random_state(self.random_state)
         k = self.n_components
-        self.x_weights_ = self._rng.normal(scale=1 / np.sqrt(d_a), size=(d_a, k))
-        self.y_weights_ = self._rng.normal(scale=1 / np.sqrt(d_b), size=(d_b, k))
-        self._moments = [[np.zeros_like(w), np.zeros_like(w)] for w in (self.x_weights_, self.y_weights_)]
+        self.weights_ = [self._rng.normal(scale=1 / np.sqrt(d), size=(d, k)) for d in widths]
+        self._moments = [[np.zeros_like(w), np.zeros_like(w)] for w in self.weights_]
         self._step = 0
         self.history_ = []
 
     def _adam(self, grads: list[np.ndarray], beta1: float = 0.9, beta2: float = 0.999) -> None:
         self._step += 1
-        for w, g, (m, v) in zip((self.x_weights_, self.y_weights_), grads, self._moments):
+        for w, g, (m, v) in zip(self.weights_, grads, self._moments):
             m *= beta1
             m += (1 - beta1) * g
             v *= beta2

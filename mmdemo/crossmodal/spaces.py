@@ -1,4 +1,8 @@
-"""Shared spaces between two modalities (CCA, PLS, kernel CCA, contrastive) as scikit-learn transformers."""
+"""Shared spaces between modalities (CCA, PLS, kernel CCA, contrastive) as scikit-learn transformers.
+
+Two modalities are linked by each method's two-view estimator; three or more by its
+multi-view generalisation (generalised CCA / multi-view PLS by MAXVAR, InfoNCE over every pair).
+"""
 
 from __future__ import annotations
 
@@ -18,6 +22,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 from threadpoolctl import threadpool_limits
 
 from mmdemo.crossmodal.contrastive import InfoNCE
+from mmdemo.crossmodal.gcca import MaxVar
 from mmdemo.errors import Message, ParameterError, modality_word
 from mmdemo.fusion._blocks import Blocks, present_rows, resolve_blocks
 from mmdemo.registry import Registry
@@ -41,16 +46,18 @@ def _fit_pca(Z: np.ndarray, n_components: int | None, rng: np.random.RandomState
 
 
 class _SharedSpace(TransformerMixin, BaseEstimator):
-    """Base: per-view impute -> standardise -> PCA, then a cross-decomposition of the two views.
+    """Base: per-view impute -> standardise -> PCA, then a cross-decomposition of the views.
 
-    Subclasses say which two-view estimator links the views
-    (`_cross_decomposition`) and may extend a view's preprocessing (`_fit_view`).
+    Subclasses say which estimator links the views (`_cross_decomposition`:
+    a two-view one for two modalities, a multi-view one for more) and may
+    extend a view's preprocessing (`_fit_view`).
 
     The output components are sorted by their canonical correlation on the
     training rows (descending), oriented so that every correlation is >= 0,
     and standardised (mean 0, variance 1 on the training rows, per view): the
-    two modalities then live in one centred space in which cosine similarity
-    between an image and a sound is meaningful.
+    modalities then live in one centred space in which cosine similarity
+    between an image and a sound is meaningful. With three views or more, a
+    component's correlation is the mean over every pair of views.
     """
 
     _parameter_constraints: dict = {
@@ -68,8 +75,12 @@ class _SharedSpace(TransformerMixin, BaseEstimator):
         self.pca_components = pca_components
         self.random_state = random_state
 
-    def _cross_decomposition(self, n_components: int):
-        """The unfitted two-view estimator (``fit(Xa, Xb)``, ``x_weights_``/``y_weights_``): the subclass's choice."""
+    def _cross_decomposition(self, n_components: int, n_views: int):
+        """The unfitted estimator linking ``n_views`` views: the subclass's choice.
+
+        ``fit(*views)``, then ``weights_`` (one array per view) or, for two
+        views, ``x_weights_``/``y_weights_`` (scikit-learn's CCA and PLS).
+        """
         raise NotImplementedError
 
     # ----------------------------------------------------------------- fitting
@@ -84,22 +95,21 @@ class _SharedSpace(TransformerMixin, BaseEstimator):
             half = n_features // 2
             return [("a", 0, half), ("b", half, n_features)]
         blocks = resolve_blocks(self.blocks, n_features)
-        if len(blocks) != 2:
+        if len(blocks) < 2:
             raise ParameterError(
-                "crossmodal.not_two_blocks",
-                "A shared space links exactly two modalities; blocks names {n_blocks}: {names}.",
-                n_blocks=len(blocks),
+                "crossmodal.one_block",
+                "A shared space links two modalities or more; blocks names only {names}.",
                 names=[modality_word(name) for name, _, _ in blocks],
             )
         return blocks
 
     def fit(self, X, y=None):
-        """Fit the space on the rows of ``X`` where both modalities are present.
+        """Fit the space on the rows of ``X`` where every modality is present.
 
         Parameters
         ----------
         X : array-like, shape=(n_samples, n_features)
-            Both modalities' columns; a missing modality is a row of NaN in its block.
+            Every modality's columns; a missing modality is a row of NaN in its block.
         y : array-like of shape (n_samples,), optional
             Class labels, for a space that uses them: the contrastive one takes
             samples of the same class as positives (data paired by label only).
@@ -120,16 +130,14 @@ class _SharedSpace(TransformerMixin, BaseEstimator):
         self.blocks_ = self._resolve(X.shape[1])
         self.modalities_ = tuple(name for name, _, _ in self.blocks_)
         views = [X[:, start:stop] for _, start, stop in self.blocks_]
-        rows = present_rows(views[0]) & present_rows(views[1])
+        rows = self._paired_rows(views)
         n = int(rows.sum())
         if n < _MIN_PAIRED_ROWS:
-            a, b = self.modalities_
             raise ParameterError(
                 "crossmodal.space_too_few_paired",
-                "A shared space needs at least {needed} samples with both {a} and {b}; got {n} sample(s).",
+                "A shared space needs at least {needed} samples that have each of {modalities}; got {n} sample(s).",
                 needed=_MIN_PAIRED_ROWS,
-                a=modality_word(a),
-                b=modality_word(b),
+                modalities=[modality_word(m) for m in self.modalities_],
                 n=n,
             )
         rng = check_random_state(self.random_state)
@@ -139,16 +147,25 @@ class _SharedSpace(TransformerMixin, BaseEstimator):
         k = int(min(self.n_components, n - 1, *(Z.shape[1] for Z in inputs)))
         groups = None if y is None else np.asarray(y)[rows]
         self.cross_ = self._fit_cross(max(k, 1), inputs, groups)
-        self.rotations_ = [
-            getattr(self.cross_, "x_rotations_", self.cross_.x_weights_),
-            getattr(self.cross_, "y_rotations_", self.cross_.y_weights_),
-        ]
         self._fit_output(inputs)
         return self
 
+    @staticmethod
+    def _paired_rows(views: list[np.ndarray]) -> np.ndarray:
+        return np.logical_and.reduce([present_rows(V) for V in views])
+
+    def _rotations(self) -> list[np.ndarray]:
+        """Per view: centred PCA scores -> raw shared scores."""
+        if hasattr(self.cross_, "weights_"):
+            return list(self.cross_.weights_)
+        return [
+            getattr(self.cross_, "x_rotations_", self.cross_.x_weights_),
+            getattr(self.cross_, "y_rotations_", self.cross_.y_weights_),
+        ]
+
     def _fit_cross(self, n_components: int, inputs: list[np.ndarray], groups: np.ndarray | None):
-        """The fitted two-view estimator; ``groups`` (labels of the rows) for one that uses them."""
-        return self._cross_decomposition(n_components).fit(*inputs)
+        """The fitted link of the views; ``groups`` (labels of the rows) for one that uses them."""
+        return self._cross_decomposition(n_components, len(inputs)).fit(*inputs)
 
     def _fit_view(self, V: np.ndarray, rng: np.random.RandomState) -> Pipeline:
         prep = Pipeline([("impute", SimpleImputer(keep_empty_features=True)), ("scale", StandardScaler())]).fit(V)
@@ -158,23 +175,25 @@ class _SharedSpace(TransformerMixin, BaseEstimator):
         return (Z - self.input_means_[view]) @ self.rotations_[view]
 
     def _fit_output(self, inputs: list[np.ndarray]) -> None:
-        """Standardise the scores per view, sort components by correlation, orient them positively."""
+        """Standardise the scores per view, orient each view's components like the first's, sort by correlation."""
+        self.rotations_ = self._rotations()
         raw = [self._raw_scores(view, Z) for view, Z in enumerate(inputs)]
         self.score_means_ = [S.mean(axis=0) for S in raw]
         self.score_stds_ = [np.where(S.std(axis=0) > 1e-12, S.std(axis=0), 1.0) for S in raw]
-        Sa, Sb = ((S - m) / s for S, m, s in zip(raw, self.score_means_, self.score_stds_))
-        corr = (Sa * Sb).mean(axis=0)  # both standardised: the mean product is Pearson's r
+        std = [(S - m) / s for S, m, s in zip(raw, self.score_means_, self.score_stds_)]
+        # All standardised: the mean product is Pearson's r. Each view is oriented like the first.
+        self.signs_ = [np.ones(std[0].shape[1])] + [np.where((std[0] * S).mean(axis=0) < 0, -1.0, 1.0) for S in std[1:]]
+        std = [S * sign for S, sign in zip(std, self.signs_)]
+        pairs = [(i, j) for i in range(len(std)) for j in range(i + 1, len(std))]
+        corr = np.mean([(std[i] * std[j]).mean(axis=0) for i, j in pairs], axis=0)
         # NIPALS finds components one by one: their correlations are not exactly in order.
-        self.signs_ = np.where(corr < 0, -1.0, 1.0)
-        self.order_ = np.argsort(-np.abs(corr), kind="stable")
-        self.correlations_ = np.clip(np.abs(corr)[self.order_], 0.0, 1.0)
+        self.order_ = np.argsort(-corr, kind="stable")
+        self.correlations_ = np.clip(corr[self.order_], 0.0, 1.0)
         self.n_components_ = len(self.order_)
-        self._n_features_out = 2 * self.n_components_
+        self._n_features_out = len(std) * self.n_components_
 
     def _scores(self, view: int, Z: np.ndarray) -> np.ndarray:
-        S = (self._raw_scores(view, Z) - self.score_means_[view]) / self.score_stds_[view]
-        if view == 1:
-            S = S * self.signs_
+        S = (self._raw_scores(view, Z) - self.score_means_[view]) / self.score_stds_[view] * self.signs_[view]
         return S[:, self.order_]
 
     # --------------------------------------------------------------- transform
@@ -196,12 +215,10 @@ class _SharedSpace(TransformerMixin, BaseEstimator):
         check_is_fitted(self)
         X = validate_data(self, X, reset=False, ensure_all_finite="allow-nan", dtype=np.float64)
         if modality not in self.modalities_:
-            a, b = self.modalities_
             raise ParameterError(
                 "crossmodal.cannot_project",
-                "This shared space links {a} and {b}; it cannot project {modality!r}.",
-                a=modality_word(a),
-                b=modality_word(b),
+                "This shared space links {modalities}; it cannot project {modality!r}.",
+                modalities=[modality_word(m) for m in self.modalities_],
                 modality=modality,
             )
         view = self.modalities_.index(modality)
@@ -214,7 +231,8 @@ class _SharedSpace(TransformerMixin, BaseEstimator):
         return out
 
     def canonical_correlations(self, X) -> np.ndarray:
-        """Correlation of the two views' projections, per component, on the rows of ``X`` that have both.
+        """Correlation of the views' projections, per component, on the rows of ``X`` that have every view
+        (with three views or more, the mean over every pair).
 
         On the training rows this is `correlations_`; on held-out rows it is
         usually lower, and the gap shows how much the space fitted noise.
@@ -224,16 +242,20 @@ class _SharedSpace(TransformerMixin, BaseEstimator):
         ndarray, shape=(n_components_,)
             Pearson correlation per component (may be negative on new rows); NaN with fewer than 2 rows.
         """
-        Za, Zb = (self.transform_view(X, m) for m in self.modalities_)
-        rows = present_rows(Za) & present_rows(Zb)
+        Z = [self.transform_view(X, m) for m in self.modalities_]
+        rows = self._paired_rows(Z)
         if rows.sum() < 2:
             return np.full(self.n_components_, np.nan)
-        Za, Zb = Za[rows] - Za[rows].mean(axis=0), Zb[rows] - Zb[rows].mean(axis=0)
-        norms = np.sqrt((Za**2).sum(axis=0) * (Zb**2).sum(axis=0))
-        return (Za * Zb).sum(axis=0) / np.where(norms > 0, norms, 1.0)
+        Z = [V[rows] - V[rows].mean(axis=0) for V in Z]
+        out = []
+        for i in range(len(Z)):
+            for Za, Zb in ((Z[i], Zb) for Zb in Z[i + 1 :]):
+                norms = np.sqrt((Za**2).sum(axis=0) * (Zb**2).sum(axis=0))
+                out.append((Za * Zb).sum(axis=0) / np.where(norms > 0, norms, 1.0))
+        return np.mean(out, axis=0)
 
     def transform(self, X) -> np.ndarray:
-        """Both projections side by side; shape=(n_samples, 2 * n_components_), first view first."""
+        """Every view's projection side by side; shape=(n_samples, n_views * n_components_), in block order."""
         check_is_fitted(self)
         return np.hstack([self.transform_view(X, m) for m in self.modalities_])
 
@@ -246,7 +268,7 @@ class _SharedSpace(TransformerMixin, BaseEstimator):
 _DOC_SECTIONS = """    Parameters
     ----------
     blocks : dict of str -> (start, stop), default=None
-        Columns of exactly two modalities in ``X``; their order gives the
+        Columns of two modalities or more in ``X``; their order gives the
         order of `modalities_` (the space itself is symmetric). ``None`` splits
         the columns in two halves, views named ``"a"`` and ``"b"``, as
         scikit-learn's common checks need.
@@ -263,16 +285,16 @@ _DOC_SECTIONS = """    Parameters
     Attributes
     ----------
     modalities_ : tuple of str
-        The two view names, in the order of ``blocks``.
+        The view names, in the order of ``blocks``.
     correlations_ : ndarray, shape=(n_components_,)
-        Correlation of the two views' projections on the training rows, per
-        component, sorted descending, in [0, 1].
+        Correlation of the views' projections on the training rows, per
+        component (mean over pairs of views), sorted descending, in [0, 1].
     n_components_ : int
     blocks_ : list of (name, start, stop)
     views_ : list of Pipeline
         The fitted per-view preprocessing.
     cross_ : estimator
-        The fitted two-view estimator."""
+        The fitted link of the views."""
 
 
 class CCASpace(_SharedSpace):
@@ -280,7 +302,9 @@ class CCASpace(_SharedSpace):
 
     Component j maximises corr(a w_a, b w_b), uncorrelated with components
     before it. Fitted with `sklearn.cross_decomposition.CCA` on the per-view
-    PCA scores; `fit` uses only the rows where both modalities are present.
+    PCA scores; `fit` uses only the rows where every modality is present.
+    Three modalities or more are linked by generalised CCA (`MaxVar`: an SVD
+    of the whitened, stacked views).
 
 {_DOC_SECTIONS.format(extra="")}
 
@@ -300,7 +324,9 @@ class CCASpace(_SharedSpace):
     (True, (200, 2))
     """
 
-    def _cross_decomposition(self, n_components: int):
+    def _cross_decomposition(self, n_components: int, n_views: int):
+        if n_views > 2:
+            return MaxVar(n_components=n_components)
         return CCA(n_components=n_components, scale=False, max_iter=1000)
 
 
@@ -312,7 +338,9 @@ class PLSSpace(_SharedSpace):
     makes it steadier when samples are few.
     Fitted with `sklearn.cross_decomposition.PLSCanonical` (symmetric PLS,
     uncorrelated scores; `PLSSVD` gave the same retrieval scores on av-digits).
-    Components are reported by their correlation all the same.
+    Components are reported by their correlation all the same. Three
+    modalities or more: `MaxVar` without whitening (an SVD of the stacked
+    views, each scaled to unit variance: multi-view PLS).
 
 {_DOC_SECTIONS.format(extra="")}
 
@@ -327,7 +355,9 @@ class PLSSpace(_SharedSpace):
     (50, 6)
     """
 
-    def _cross_decomposition(self, n_components: int):
+    def _cross_decomposition(self, n_components: int, n_views: int):
+        if n_views > 2:
+            return MaxVar(n_components=n_components, whiten=False)
         return PLSCanonical(n_components=n_components, scale=False, max_iter=1000)
 
 
@@ -355,6 +385,7 @@ class KernelCCASpace(_SharedSpace):
     reduced again to ``pca_components`` (kernel PCA); CCA then links the two.
     The last reduction is the regularisation kernel CCA needs: without it,
     hundreds of kernel features correlate perfectly on any training set.
+    Three modalities or more: generalised CCA (`MaxVar`) of the kernel views.
 
 {_DOC_SECTIONS.format(extra=_KERNEL_PARAMETERS)}
 
@@ -400,7 +431,9 @@ class KernelCCASpace(_SharedSpace):
         kpca = _fit_pca(kernel.transform(Z), self.pca_components, rng)
         return Pipeline([*view.steps, ("kernel", kernel), ("kpca", kpca)])
 
-    def _cross_decomposition(self, n_components: int):
+    def _cross_decomposition(self, n_components: int, n_views: int):
+        if n_views > 2:
+            return MaxVar(n_components=n_components)
         return CCA(n_components=n_components, scale=False, max_iter=1000)
 
 
@@ -412,7 +445,8 @@ class ContrastiveSpace(_SharedSpace):
     (cosine similarity over ``temperature``) in both directions: the symmetric
     InfoNCE loss of `mmdemo.crossmodal.contrastive.InfoNCE`, by Adam on
     mini-batches. Given class labels (``fit(X, y)``, for data paired by label
-    only) every pair of the same class is a positive instead.
+    only) every pair of the same class is a positive instead. With three
+    modalities or more the loss is the mean over every pair of them.
 
 {_DOC_SECTIONS.format(extra=_CONTRASTIVE_PARAMETERS)}
 
@@ -449,13 +483,13 @@ class ContrastiveSpace(_SharedSpace):
         self.temperature = temperature
         self.epochs = epochs
 
-    def _cross_decomposition(self, n_components: int):
+    def _cross_decomposition(self, n_components: int, n_views: int):
         return InfoNCE(
             n_components=n_components, temperature=self.temperature, epochs=self.epochs, random_state=self.random_state
         )
 
     def _fit_cross(self, n_components: int, inputs: list[np.ndarray], groups: np.ndarray | None):
-        cross = self._cross_decomposition(n_components)
+        cross = self._cross_decomposition(n_components, len(inputs))
         return cross.partial_fit(*inputs, groups=groups) if self._one_epoch else cross.fit(*inputs, groups=groups)
 
     _one_epoch = False
@@ -487,10 +521,9 @@ class ContrastiveSpace(_SharedSpace):
         with threadpool_limits(limits=1, user_api="blas"):
             X = validate_data(self, X, reset=False, ensure_all_finite="allow-nan", dtype=np.float64)
             views = [X[:, start:stop] for _, start, stop in self.blocks_]
-            rows = present_rows(views[0]) & present_rows(views[1])
+            rows = self._paired_rows(views)
             inputs = [view.transform(V[rows]) for view, V in zip(self.views_, views)]
             self.cross_.partial_fit(*inputs, groups=None if y is None else np.asarray(y)[rows])
-            self.rotations_ = [self.cross_.x_weights_, self.cross_.y_weights_]
             self._fit_output(inputs)
         return self
 

@@ -5,12 +5,13 @@ from __future__ import annotations
 import numpy as np
 from sklearn.exceptions import NotFittedError
 from sklearn.metrics import accuracy_score
+from sklearn.pipeline import Pipeline
 from sklearn.utils.validation import check_is_fitted
 
 from mmdemo.classifiers import make_classifier
 from mmdemo.errors import DatasetError
-from mmdemo.fusion import make_fusion_model
 from mmdemo.fusion._blocks import present_rows
+from mmdemo.fusion.scaling import BlockScaler
 
 __all__ = ["transfer_accuracy"]
 
@@ -22,7 +23,7 @@ def _fit_and_score(
     rows = present_rows(Z_train)
     if len(np.unique(y_train[rows])) < 2:
         raise DatasetError("crossmodal.transfer_one_class", "Transfer needs training samples of at least two classes.")
-    model = make_fusion_model("single", make_classifier(classifier, random_state=seed), {"z": (0, Z_train.shape[1])})
+    model = Pipeline([("scale", BlockScaler()), ("clf", make_classifier(classifier, random_state=seed))])
     model.fit(Z_train[rows], y_train[rows])
     scores = []
     for Z, y in tests:

@@ -49,6 +49,8 @@ class Result:
     features: dict[str, str] = field(default_factory=dict)
     class_names: list[str] = field(default_factory=list)
     confusion_matrix: list[list[int]] = field(default_factory=list)
+    #: The fusion method's group, one of `mmdemo.fusion.FUSION_GROUPS` (None for one modality).
+    group: str | None = None
 
     @property
     def fusion_gain(self) -> float | None:
@@ -149,6 +151,7 @@ def _result(
         features=dict(model.features_),
         class_names=list(dataset.class_names),
         confusion_matrix=scores["confusion_matrix"],
+        group=FUSIONS.group(model.fusion_) if model.fusion_ in FUSIONS else None,
     )
 
 
@@ -315,7 +318,7 @@ def missing_modality_report(
     baselines: list[dict] = []
     for fusion in fusions:
         model = MultimodalModel(modalities, fusion=fusion, classifier=classifier, random_state=seed)
-        X = model.fit_matrix(dataset, train, feature_cache=cache)[test]
+        X = model.fit_matrix(dataset, train, feature_cache=cache, fit_missing=strategies != ["fusion default"])[test]
         have = present_rows(X)
         out.append(row(fusion, [], "none", model.proba_from_features(X[have]), test[have]))
         for missing in blanked:

@@ -1,7 +1,9 @@
 """Fusion methods as scikit-learn estimators, and the factory that names them.
 
 Every method takes one 2-D ``X`` plus ``blocks`` (modality -> column range) and
-composes with any scikit-learn classifier.
+composes with any scikit-learn classifier. The methods come in two groups
+(`FUSION_GROUPS`): multimodal fusion of features, decisions or interactions, and
+cross-modal (shared-space) fusion.
 """
 
 from __future__ import annotations
@@ -18,11 +20,14 @@ from mmdemo.fusion.early import EarlyFusion
 from mmdemo.fusion.late import LateFusionClassifier
 from mmdemo.fusion.lowrank import LowRankFusionClassifier
 from mmdemo.fusion.scaling import BlockScaler
+from mmdemo.fusion.shared import SharedSpaceClassifier
 from mmdemo.fusion.tensor import TensorFusion, TensorSketchFusion
 from mmdemo.registry import Registry
 
 __all__ = [
     "FUSIONS",
+    "FUSION_GROUPS",
+    "SharedSpaceClassifier",
     "BlockScaler",
     "EarlyFusion",
     "LateFusionClassifier",
@@ -38,12 +43,22 @@ def _piped(*steps: tuple[str, BaseEstimator]) -> Pipeline:
     return Pipeline(list(steps))
 
 
-#: Fusion name -> one line a user sees (CLI --help, UI select box); ``make(classifier, blocks, random_state=)``.
+#: Group of fusion methods -> one line a user sees (what the methods of the group do).
+FUSION_GROUPS = Registry("names.fusion_group", Message("registry.what.fusion_group", "group of fusion methods"))
+FUSION_GROUPS.add("multimodal", "multimodal: fuse the modalities' features, decisions or interactions, then classify")
+FUSION_GROUPS.add(
+    "cross-modal",
+    "cross-modal: first learn a space the modalities share, then classify the mean of their points there",
+)
+
+#: Fusion name -> one line a user sees (CLI --help, UI select box); ``make(classifier, blocks, random_state=)``;
+#: its group is one of `FUSION_GROUPS`.
 FUSIONS = Registry("names.fusion", Message("registry.what.fusion", "fusion"))
 FUSIONS.add(
     "early",
     "early ⊕: concatenate the scaled features of every modality",
     make=lambda clf, blocks, random_state: _piped(("fusion", EarlyFusion(blocks=blocks)), ("clf", clf)),
+    group="multimodal",
 )
 for _name, _rule, _line in (
     ("late", "mean", "late: average the class probabilities of one classifier per modality"),
@@ -56,6 +71,7 @@ for _name, _rule, _line in (
         make=lambda clf, blocks, random_state, rule=_rule: LateFusionClassifier(
             blocks=blocks, estimator=clf, rule=rule
         ),
+        group="multimodal",
     )
 FUSIONS.add(
     "tensor",
@@ -63,12 +79,14 @@ FUSIONS.add(
     make=lambda clf, blocks, random_state: _piped(
         ("fusion", TensorFusion(blocks=blocks)), ("scale", StandardScaler()), ("clf", clf)
     ),
+    group="multimodal",
 )
 FUSIONS.add(
     "lmf",
     "low-rank ⊗ (LMF): the ⊗ weights as a sum of 4 rank-one terms, one factor per modality;"
     " its own softmax, so the classifier choice is not used",
     make=lambda clf, blocks, random_state: LowRankFusionClassifier(blocks=blocks, random_state=random_state),
+    group="multimodal",
 )
 FUSIONS.add(
     "tensor-sketch",
@@ -78,7 +96,22 @@ FUSIONS.add(
         ("scale", StandardScaler()),
         ("clf", clf),
     ),
+    group="multimodal",
 )
+for _space, _line in (
+    ("cca", "shared CCA space (generalised CCA for 3 modalities): each modality's point, averaged, classified"),
+    ("pls", "shared PLS space (multi-view PLS for 3 modalities): each modality's point, averaged, classified"),
+    ("kcca", "shared kernel-CCA space: each modality's point after RBF kernel features, averaged, classified"),
+    ("contrastive", "shared contrastive space (InfoNCE over every pair): each modality's point, averaged, classified"),
+):
+    FUSIONS.add(
+        f"shared-{_space}",
+        _line,
+        make=lambda clf, blocks, random_state, space=_space: SharedSpaceClassifier(
+            blocks=blocks, space=space, estimator=clf, random_state=random_state
+        ),
+        group="cross-modal",
+    )
 
 
 def make_fusion_model(
@@ -96,7 +129,7 @@ def make_fusion_model(
     >>> make_fusion_model("middle", LogisticRegression(), {"a": (0, 2), "b": (2, 4)})
     Traceback (most recent call last):
     ...
-    mmdemo.errors.ParameterError: Unknown fusion 'middle'; use one of early, late, late-product, late-stacking, tensor, lmf, tensor-sketch.
+    mmdemo.errors.ParameterError: Unknown fusion 'middle'; use one of early, late, late-product, late-stacking, tensor, lmf, tensor-sketch, shared-cca, shared-pls, shared-kcca, shared-contrastive.
     """
     blocks = dict(blocks)
     if fusion == "single" or len(blocks) == 1:

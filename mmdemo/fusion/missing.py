@@ -48,7 +48,8 @@ __all__ = [
 MISSING_STRATEGIES = Registry("names.strategy", Message("registry.what.strategy", "missing-modality strategy"))
 MISSING_STRATEGIES.add(
     "fusion default",
-    "what the fusion method does itself: mean imputation (early, tensor, LMF), present modalities only (late)",
+    "what the fusion method does itself: mean imputation (early, tensor, LMF), present modalities only (late),"
+    " the mean of the present modalities' points (shared-space fusion)",
 )
 MISSING_STRATEGIES.add(
     "mean", "fill the missing modality's features with their training mean, then use the fused model"

@@ -30,6 +30,7 @@ __all__ = [
     "distance_shares",
     "contrastive_numbers",
     "imagination_numbers",
+    "fusion_group_numbers",
 ]
 
 #: Link name (key ``learn.links.<name>``) -> the page it leads to (a key of `mmdemo.ui.page.PAGES`).
@@ -166,3 +167,38 @@ def imagination_numbers() -> dict:
         "pct": round(100 * result.test_size),
         "seed": result.seed,
     }
+
+
+def fusion_group_numbers() -> dict:
+    """av-digits (seed 0, 25% held out): early ⊕ beside shared-CCA fusion, with every modality and with one.
+
+    Returns ``early`` and ``shared`` (accuracy with every modality), ``early_<m>`` and
+    ``shared_<m>`` (only modality ``m`` given, each method's own way: mean imputation
+    for ⊕, the modality's own point for the shared space), ``alone_<m>`` (the
+    unimodal model), ``n_test``, ``pct`` and ``seed``.
+    """
+    from mmdemo.experiments.evaluate import missing_modality_report
+    from mmdemo.ui.data import bundled_dataset, feature_cache
+    from mmdemo.ui.memo import remembered
+
+    digits = bundled_dataset("av-digits")
+    with st.spinner(t("learn.spinner_groups")):
+        rows = remembered(
+            digits,
+            ("learn_groups",),
+            lambda: missing_modality_report(
+                digits,
+                fusions=["early", "shared-cca"],
+                strategies=["fusion default"],
+                seed=LESSON_SEED,
+                feature_cache=feature_cache(digits),
+            ),
+        )
+    short = {"early": "early", "shared-cca": "shared", "single": "alone"}
+    out: dict = {"n_test": rows[0]["n_test"], "pct": 25, "seed": LESSON_SEED}
+    for r in rows:
+        if r["missing"] == "none":
+            out[short[r["fusion"]]] = r["accuracy"]
+        elif "+" not in r["present"]:
+            out[f"{short[r['fusion']]}_{r['present']}"] = r["accuracy"]
+    return out

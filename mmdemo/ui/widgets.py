@@ -11,7 +11,7 @@ from mmdemo.classifiers import CLASSIFIERS
 from mmdemo.datasets import MultimodalDataset
 from mmdemo.experiments.evaluate import Result
 from mmdemo.features import DEFAULT_FEATURES, FEATURE_KINDS
-from mmdemo.fusion import FUSIONS
+from mmdemo.fusion import FUSION_GROUPS, FUSIONS
 from mmdemo.ui.i18n import described, figure_text, modality_list, modality_name, t, table
 from mmdemo.ui.models import Trained
 from mmdemo.ui.review import show_review
@@ -21,6 +21,7 @@ __all__ = [
     "unless_set",
     "ModelSettings",
     "model_settings",
+    "fusion_group_picker",
     "show_result",
     "show_comparison",
     "comparison_rows",
@@ -63,11 +64,12 @@ def model_settings(ds: MultimodalDataset, *, prefix: str = "train") -> ModelSett
             format_func=lambda k, shown=shown: shown.get(k, k),
             key=f"{prefix}_feat_{m}",
         )
+    members = fusion_group_picker(prefix, disabled=len(mods) < 2)
     a, b = st.columns(2)
     fusions, classifiers = described(FUSIONS), described(CLASSIFIERS)
     fusion = a.selectbox(
         t("widgets.fusion"),
-        list(FUSIONS),
+        members,
         format_func=fusions.__getitem__,
         key=f"{prefix}_fusion",
         disabled=len(mods) < 2,
@@ -92,6 +94,31 @@ def model_settings(ds: MultimodalDataset, *, prefix: str = "train") -> ModelSett
                 t("widgets.corruption", modality=modality_name(m)), 0.0, 1.0, unless_set(key, 0.0), 0.1, key=key
             )
     return ModelSettings(mods, features, fusion, classifier, test_size, seed, corruption)
+
+
+def fusion_group_picker(prefix: str, *, disabled: bool = False) -> list[str]:
+    """Multimodal or cross-modal fusion (a radio, one line on what each does): the fusion methods of the pick.
+
+    The group follows a fusion method already set (by a shared link); a method
+    of the other group is forgotten when the group changes.
+    """
+    group_key, fusion_key = f"{prefix}_fusion_group", f"{prefix}_fusion"
+    if group_key not in st.session_state and st.session_state.get(fusion_key) in FUSIONS:
+        st.session_state[group_key] = FUSIONS.group(st.session_state[fusion_key])
+    lines = described(FUSION_GROUPS)
+    group = st.radio(
+        t("widgets.fusion_group"),
+        list(FUSION_GROUPS),
+        format_func=lambda g: t(f"widgets.group_name.{g}"),
+        captions=[lines[g] for g in FUSION_GROUPS],
+        horizontal=True,
+        key=group_key,
+        disabled=disabled,
+    )
+    members = FUSIONS.members(group)
+    if st.session_state.get(fusion_key) not in members:
+        st.session_state.pop(fusion_key, None)
+    return members
 
 
 def unless_set(key: str, default):

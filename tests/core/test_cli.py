@@ -92,6 +92,8 @@ def test_compare_json_has_one_result_per_fusion(capsys, monkeypatch):
     assert status == 0, err
     results = json.loads(out)["results"]
     assert [r["fusion"] for r in results] == list(FUSIONS)
+    assert [r["group"] for r in results] == [FUSIONS.group(r["fusion"]) for r in results]
+    assert {r["group"] for r in results} == {"multimodal", "cross-modal"}
     assert all(set(r) >= TRAIN_KEYS for r in results)
     assert len({json.dumps(r["per_modality"], sort_keys=True) for r in results}) == 1
 

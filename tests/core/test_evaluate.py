@@ -115,7 +115,9 @@ def test_xor_shapes_each_modality_alone_is_at_chance(xor_comparison):
         assert accuracy <= CHANCE_BAND, f"{modality} alone should not predict an XOR label"
 
 
-@pytest.mark.parametrize("fusion", ["early", "late", "late-product", "late-stacking"])
+@pytest.mark.parametrize(
+    "fusion", ["early", "late", "late-product", "late-stacking", "shared-cca", "shared-pls", "shared-contrastive"]
+)
 def test_xor_shapes_additive_fusion_stays_at_chance(xor_comparison, fusion):
     results, _ = xor_comparison
     accuracy = {r.fusion: r.accuracy for r in results}[fusion]

@@ -97,18 +97,18 @@ class TestTrainAndCompare:
         xor.button(key="compare_button").click().run()
         assert_clean(xor)
         table = xor.dataframe[0].value
-        assert list(table["method"]) == [
-            "early",
-            "late",
-            "late-product",
-            "late-stacking",
-            "tensor",
-            "lmf",
-            "tensor-sketch",
-        ]
+        multimodal = ["early", "late", "late-product", "late-stacking", "tensor", "lmf", "tensor-sketch"]
+        cross_modal = ["shared-cca", "shared-pls", "shared-kcca", "shared-contrastive"]
+        assert list(table["method"]) == multimodal + cross_modal
+        assert list(table["group"]) == ["Multimodal fusion"] * 7 + ["Cross-modal fusion"] * 4
         best = table.loc[table["accuracy"].idxmax(), "method"]
         assert best in ("tensor", "lmf", "tensor-sketch")  # the methods with interactions
-        assert len(figures(xor)[0].data[0].x) == 9  # 2 single modalities + 7 methods
+        # A shared space of two linear views cannot hold an XOR of them: cross-modal fusion stays at chance too.
+        assert table.set_index("method").loc[cross_modal, "accuracy"].max() <= 0.65
+        lines = [m.value for m in xor.markdown if m.value.startswith("Best ")]
+        assert lines[0].startswith("Best multimodal method") and f"**{best}**" in lines[0]
+        assert lines[1].startswith("Best cross-modal method (classifies in a shared space): **shared-")
+        assert len(figures(xor)[0].data[0].x) == 13  # 2 single modalities + 11 methods
         # The samples behind the numbers: of the best method by default, of any method on asking.
         assert xor.selectbox(key="train_look_at").value == best
         xor.selectbox(key="train_look_at").set_value("early").run()
@@ -116,6 +116,24 @@ class TestTrainAndCompare:
         accuracy = table.set_index("method").loc["early", "accuracy"]
         assert xor.expander[-2].label.startswith("The most confident mistakes of early (12)")
         assert accuracy < 0.65  # at chance: far more than 12 mistakes, the 12 most confident shown
+
+    def test_picking_cross_modal_fusion_offers_the_shared_spaces_and_trains_one(self, xor):
+        group = xor.radio(key="train_fusion_group")
+        assert group.value == "multimodal"
+        assert group.options == ["Multimodal fusion", "Cross-modal fusion"]
+        assert "first learn a space the modalities share" in list(group.proto.captions)[1]
+        group.set_value("cross-modal").run()
+        picker = xor.selectbox(key="train_fusion")
+        assert picker.options[0].startswith("shared CCA space")
+        assert picker.value == "shared-cca" and len(picker.options) == 4
+        picker.set_value("shared-kcca")
+        xor.button(key="train_button").click().run()
+        assert_clean(xor)
+        assert xor.session_state["trained"].result.fusion == "shared-kcca"
+        assert xor.session_state["trained"].result.group == "cross-modal"
+        assert "fusion shared-kcca" in " ".join(c.value for c in xor.caption)
+        xor.radio(key="train_fusion_group").set_value("multimodal").run()
+        assert xor.selectbox(key="train_fusion").value == "early"  # a method of the other group is not kept
 
     def test_seed_and_split_change_the_held_out_count(self, xor):
         xor.slider(key="train_test_size").set_value(0.5)

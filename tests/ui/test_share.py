@@ -32,6 +32,13 @@ def test_a_shared_link_sets_dataset_modalities_fusion_classifier_corruption_and_
     assert not at.warning
 
 
+def test_a_shared_link_to_a_cross_modal_method_opens_its_group():
+    at = _open(dataset="xor-shapes", fusion="shared-pls")
+    assert_clean(at)
+    assert at.radio(key="train_fusion_group").value == "cross-modal"
+    assert at.selectbox(key="train_fusion").value == "shared-pls"
+
+
 def test_the_url_follows_the_settings_so_copying_it_shares_them():
     at = _open()
     at.selectbox(key="train_fusion").set_value("late").run()
