@@ -100,24 +100,25 @@ def fusion_group_picker(prefix: str, *, disabled: bool = False) -> list[str]:
     """Multimodal or cross-modal fusion (a radio, one line on what each does): the fusion methods of the pick.
 
     The group follows a fusion method already set (by a shared link); a method
-    of the other group is forgotten when the group changes.
+    of the other group gives way to the group's first when the group changes.
     """
     group_key, fusion_key = f"{prefix}_fusion_group", f"{prefix}_fusion"
     if group_key not in st.session_state and st.session_state.get(fusion_key) in FUSIONS:
         st.session_state[group_key] = FUSIONS.group(st.session_state[fusion_key])
     lines = described(FUSION_GROUPS)
+    names = {g: t(f"widgets.group_name.{g}") for g in FUSION_GROUPS}  # made now: format_func may run outside this run
     group = st.radio(
         t("widgets.fusion_group"),
         list(FUSION_GROUPS),
-        format_func=lambda g: t(f"widgets.group_name.{g}"),
+        format_func=names.__getitem__,
         captions=[lines[g] for g in FUSION_GROUPS],
         horizontal=True,
         key=group_key,
         disabled=disabled,
     )
     members = FUSIONS.members(group)
-    if st.session_state.get(fusion_key) not in members:
-        st.session_state.pop(fusion_key, None)
+    if fusion_key in st.session_state and st.session_state[fusion_key] not in members:
+        st.session_state[fusion_key] = members[0]  # set, not dropped: the browser would send the old pick back
     return members
 
 

@@ -6,6 +6,7 @@ import re
 
 import numpy as np
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.helpers import (
     choose,
@@ -103,4 +104,30 @@ def test_a_recorded_digit_is_imagined_as_a_picture_of_it(media_page, app_url):
     images = np.stack(ds.data["image"])
     means = np.stack([images[ds.y == d].mean(axis=0).ravel() for d in range(10)])
     assert int(np.argmin(np.linalg.norm(means - picture.ravel(), axis=1))) == 3
+    assert no_exception(page)
+
+
+def test_a_cross_modal_model_trained_with_every_modality_answers_a_recording_alone(media_page, app_url):
+    """Train shared-CCA fusion on av-digits with image, audio and text; on Try it yourself the fake microphone's
+    held-out "three" (espeak-ng, noisy room) alone is read by the same classifier, nothing filled in."""
+    page = media_page
+    open_page(page, f"{app_url}/Train_and_compare")
+    page.get_by_text("Cross-modal fusion", exact=True).first.click()
+    wait_idle(page, after_action=True)
+    fusion = page.get_by_label("Fusion", exact=True)
+    expect(fusion).to_have_value(re.compile(r"^shared CCA space \(generalised CCA for 3 modalities\)"))
+    page.get_by_role("button", name="Train", exact=True).click()
+    wait_idle(page, after_action=True)
+    page.get_by_text("Held-out results").first.wait_for(timeout=180_000)
+    assert float(page.locator("[data-testid='stMetricValue']").first.inner_text()) >= 0.97
+    page.get_by_role("link", name="Try it yourself", exact=True).click()  # a sidebar link keeps the session
+    wait_idle(page, after_action=True)
+    page.get_by_text("fusion shared-cca").first.wait_for()  # the model trained in this session
+    record_word(page)
+    assert prediction(page) == "3"
+    answer = page.locator("[data-testid='stAlertContentSuccess']", has_text="Cross-modal fusion (shared-cca)")
+    answer.first.wait_for()
+    assert "the same classifier answers from audio alone" in answer.first.inner_text()
+    assert "nothing was filled in for image, text" in answer.first.inner_text()
+    page.get_by_text("the mean of the present modalities' points in the shared space (nothing imputed)").first.wait_for()
     assert no_exception(page)

@@ -20,8 +20,12 @@ def test_train_and_compare_in_chinese_on_xor_shapes():
     at.button(key="compare_button").click().run()
     assert_speaks_chinese(at)
     table = at.dataframe[0].value
-    assert list(table.columns) == ["方法", "准确率", "宏平均 F1", "增益", "拟合用时（秒）"]
-    assert list(table["方法"]) == ["early", "late", "late-product", "late-stacking", "tensor", "lmf", "tensor-sketch"]
+    assert list(table.columns) == ["方法组", "方法", "准确率", "宏平均 F1", "增益", "拟合用时（秒）"]
+    assert list(table["方法"]) == [
+        *["early", "late", "late-product", "late-stacking", "tensor", "lmf", "tensor-sketch"],
+        *["shared-cca", "shared-pls", "shared-kcca", "shared-contrastive"],
+    ]
+    assert set(table["方法组"]) == {"多模态融合", "跨模态融合"}
     assert any(m.value.startswith("最佳") for m in at.markdown)
 
 

@@ -175,3 +175,18 @@ def test_an_imported_model_without_extras_falls_back_with_a_warning():
     assert not at.exception
     assert "came from a file" in at.warning[0].value
     assert any("Missing-modality strategy" in c.value for c in at.caption)
+
+
+def test_a_cross_modal_model_answers_a_recording_alone_with_the_same_classifier():
+    at = open_page(PAGE)
+    result, model = train_and_evaluate(load_av_digits(), fusion="shared-cca", fit_missing=False)
+    at.session_state["trained"] = Trained(model=model, result=result)
+    at.run()
+    wav, _ = phone_recording("3")
+    at.audio_input(key="try_audio_record").upload("rec.wav", wav).run()
+    assert_clean(at)
+    assert prediction(at) == "3"
+    (said,) = [s.value for s in at.success if "Cross-modal fusion" in s.value]
+    assert said.startswith("Cross-modal fusion (shared-cca): the same classifier answers from audio alone")
+    assert "nothing was filled in for image, text" in said
+    assert any("the mean of the present modalities' points in the shared space" in c.value for c in at.caption)
