@@ -129,5 +129,7 @@ def test_a_cross_modal_model_trained_with_every_modality_answers_a_recording_alo
     answer.first.wait_for()
     assert "the same classifier answers from audio alone" in answer.first.inner_text()
     assert "nothing was filled in for image, text" in answer.first.inner_text()
-    page.get_by_text("the mean of the present modalities' points in the shared space (nothing imputed)").first.wait_for()
+    page.get_by_text(
+        "the mean of the present modalities' points in the shared space (nothing imputed)"
+    ).first.wait_for()
     assert no_exception(page)
