@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 from sklearn.cross_decomposition import CCA
@@ -10,9 +12,9 @@ from sklearn.linear_model import LogisticRegression
 from mmdemo.crossmodal import CCASpace, ContrastiveSpace, KernelCCASpace, PLSSpace
 from mmdemo.crossmodal.contrastive import InfoNCE
 from mmdemo.crossmodal.gcca import MaxVar
-from mmdemo.datasets import load_dataset
+from mmdemo.datasets import load_dataset, load_folder
 from mmdemo.errors import ParameterError
-from mmdemo.experiments.evaluate import missing_modality_report
+from mmdemo.experiments.evaluate import missing_modality_report, train_and_evaluate
 from mmdemo.fusion import FUSION_GROUPS, FUSIONS, SharedSpaceClassifier, make_fusion_model
 from mmdemo.model import MultimodalModel
 
@@ -163,3 +165,18 @@ def test_a_saved_shared_space_model_answers_a_recording_alone_the_same_after_loa
     audio = (ds.data["audio"][0], ds.sample_rate)
     assert again.predict_sample(audio=audio)["probabilities"] == model.predict_sample(audio=audio)["probabilities"]
     assert "shared space" in str(model.predict_sample(audio=audio)["missing_strategy"])
+
+
+HELDOUT_SPEECH = Path(__file__).resolve().parents[1] / "data" / "heldout" / "speech"
+
+
+def test_trained_with_every_modality_the_shared_space_hears_voices_it_never_trained_on():
+    """av-digits (seed-0 split, image, audio and text) against 30 recordings by three espeak-ng voices in noisy
+    rooms (tests/data/heldout/speech), given alone: measured 23/30 for shared-cca, 26/30 for early ⊕ with mean
+    imputation (`python -m mmdemo evaluate --data-dir tests/data/heldout/speech`)."""
+    _, model = train_and_evaluate(load_dataset("av-digits"), fusion="shared-cca", fit_missing=False)
+    voices, problems = load_folder(HELDOUT_SPEECH)
+    assert not problems and voices.modalities == ["audio"] and voices.n_samples == 30
+    heard = [model.predict_sample(audio=(clip, voices.sample_rate))["label"] for clip in voices.data["audio"]]
+    said = [voices.class_names[c] for c in voices.y]
+    assert np.mean(np.array(heard) == np.array(said)) >= 0.7
