@@ -86,6 +86,7 @@ with guard():
                 for r in comparison["results"]
             ],
             hide_index=True,
+            height="content",  # every method in sight, none behind a scroll bar
             column_config={
                 col[k]: st.column_config.NumberColumn(format="%.3f") for k in ("accuracy", "macro_f1", "gain")
             }

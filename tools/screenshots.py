@@ -4,7 +4,7 @@ Starts `streamlit run app.py` on loopback, drives each page in headless Chromium
 the way a teacher would (train, type a query, …) and writes
 ``docs/screenshots/<page>-<lang>.jpg``. Needs Debian's chromium and fonts-noto-cjk.
 
-Run: ``python tools/screenshots.py`` (about two minutes).
+Run: ``python tools/screenshots.py [STEM ...]`` (about two minutes for all; the stems of `SHOTS`, or ``classroom``).
 """
 
 from __future__ import annotations
@@ -61,6 +61,35 @@ def _drill_down(page) -> None:
     wait_idle(page, after_action=True)
 
 
+def _lang(page) -> str:
+    return "zh" if "lang=zh" in page.url else "en"
+
+
+def _compare_groups(page) -> None:
+    """Pick cross-modal fusion, compare every method: the table with each method's group and the best of each."""
+    from mmdemo.ui.i18n import catalogue
+
+    said = catalogue(_lang(page))
+    page.get_by_text(said["widgets.group_name.cross-modal"], exact=True).first.click()
+    wait_idle(page, after_action=True)
+    page.locator("[data-testid='stButton'] button").nth(1).click()  # "Compare all fusion methods"
+    page.locator("[data-testid='stDataFrame']").first.wait_for(timeout=300_000)
+    wait_idle(page, after_action=True)
+    page.locator("[data-testid='stDataFrame']").first.evaluate("el => el.scrollIntoView({block: 'end'})")
+    wait_idle(page, after_action=True)
+
+
+def _learn_groups(page) -> None:
+    """The Learn page's section on multimodal vs cross-modal fusion, with its live numbers."""
+    from mmdemo.ui.i18n import catalogue
+
+    header = page.get_by_text(catalogue(_lang(page))["learn.groups.header"], exact=True).first
+    header.wait_for(timeout=300_000)
+    page.get_by_text("seed 0" if _lang(page) == "en" else "随机种子 0").last.wait_for(timeout=300_000)
+    header.evaluate("el => el.scrollIntoView({block: 'start'})")
+    wait_idle(page, after_action=True)
+
+
 #: (file stem, URL path, what to do before the picture)
 SHOTS = [
     ("home", "", None),
@@ -68,7 +97,9 @@ SHOTS = [
     ("drilldown", "Train_and_compare", _drill_down),
     ("robustness", "Robustness_lab", None),
     ("crossmodal", "Cross_modal_lab", None),
+    ("compare-groups", "Train_and_compare", _compare_groups),
     ("learn", "Learn", None),
+    ("learn-groups", "Learn", _learn_groups),
     ("try", "Try_it_yourself", _draw_a_seven),
 ]
 
@@ -137,7 +168,8 @@ def _save(page, stem: str) -> None:
     print(target.relative_to(ROOT))
 
 
-def main() -> None:
+def main(only: list[str]) -> None:
+    """Every picture, or only the stems named (``python tools/screenshots.py train learn-groups``)."""
     from playwright.sync_api import sync_playwright
 
     OUT.mkdir(parents=True, exist_ok=True)
@@ -145,6 +177,8 @@ def main() -> None:
         browser = launch(p)
         for lang in ("en", "zh"):
             for stem, path, action in SHOTS:
+                if only and stem not in only:
+                    continue
                 page = browser.new_page(viewport={"width": 1280, "height": 900})
                 page.goto(f"{url}/{path}?lang={lang}")
                 wait_idle(page)
@@ -153,9 +187,10 @@ def main() -> None:
                 page.wait_for_timeout(1500)  # let plotly finish drawing
                 _save(page, f"{stem}-{lang}")
                 page.close()
-            _classroom(browser, url, lang)
+            if not only or "classroom" in only:
+                _classroom(browser, url, lang)
         browser.close()
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:])
