@@ -25,6 +25,7 @@ from mmdemo.ui.crossmodal import (
 from mmdemo.ui.data import feature_cache
 from mmdemo.ui.i18n import described, figure_text, t
 from mmdemo.ui.inputs import audio_input, image_input, text_input
+from mmdemo.ui.memo import remembered
 from mmdemo.ui.page import guard, pairing_note, setup_page
 from mmdemo.viz import MODALITY_GLYPHS, correlation_figure, shared_space_figure
 
@@ -196,7 +197,19 @@ with guard():
         )
         if st.button(t("crossmodal.run_missing"), key="xm_missing_button"):
             with st.status(t("crossmodal.missing_status")) as status:
-                rows = missing_modality_report(ds, seed=seed, feature_cache=feature_cache(ds))
+                bar = st.progress(0.0)
+                rows = remembered(  # the bundled data's table is computed once for every session
+                    ds,
+                    ("missing_report", seed),
+                    lambda: missing_modality_report(
+                        ds,
+                        seed=seed,
+                        feature_cache=feature_cache(ds),
+                        progress=lambda k, n, name: bar.progress(
+                            k / n, text=t("crossmodal.method_done", name=name, k=k, n=n)
+                        ),
+                    ),
+                )
                 state.put("missing_report", {"dataset": ds.name, "seed": seed, "rows": rows})
                 status.update(label=t("crossmodal.done"), state="complete")
         report = state.get("missing_report")

@@ -264,6 +264,7 @@ def missing_modality_report(
     test_size: float = 0.25,
     seed: int = 0,
     feature_cache: FeatureCache | None = None,
+    progress=None,
 ) -> list[dict]:
     """Accuracy of every fusion method and missing-modality strategy when modalities go missing at test time.
 
@@ -274,7 +275,8 @@ def missing_modality_report(
     with nothing missing (strategy ``"none"``) per fusion method, and the
     unimodal models on the same split (fusion ``"single"``), are there to
     compare with. A held-out sample that has none of the remaining modalities
-    is left out of that row's ``n_test``.
+    is left out of that row's ``n_test``. ``progress``, if given, is called as
+    ``progress(done, total, name)`` after each fusion method.
 
     Returns
     -------
@@ -316,7 +318,9 @@ def missing_modality_report(
 
     out: list[dict] = []
     baselines: list[dict] = []
-    for fusion in fusions:
+    for k, fusion in enumerate(fusions):
+        if progress is not None and k:
+            progress(k, len(fusions), fusions[k - 1])
         model = MultimodalModel(modalities, fusion=fusion, classifier=classifier, random_state=seed)
         X = model.fit_matrix(dataset, train, feature_cache=cache, fit_missing=strategies != ["fusion default"])[test]
         have = present_rows(X)
@@ -339,4 +343,6 @@ def missing_modality_report(
             baselines.append(
                 row("single", [o for o in modalities if o != m], "none", model.modality_proba(m, X[have]), test[have])
             )
+    if progress is not None:
+        progress(len(fusions), len(fusions), fusions[-1])
     return out + baselines
