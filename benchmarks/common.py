@@ -18,7 +18,7 @@ from typing import Any
 
 __all__ = ["RESULTS", "median_seconds", "markdown_table", "write_result", "rss_mb", "machine"]
 
-#: Where the JSON of each benchmark goes (git-ignored).
+#: Where the JSON of each benchmark goes (full runs are committed: the README is rendered from them).
 RESULTS = Path(__file__).resolve().parent / "results"
 
 

@@ -23,8 +23,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
+import urllib.request
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
+from http.cookies import SimpleCookie
 from typing import Any
 
 from streamlit.proto.Alert_pb2 import Alert
@@ -34,6 +36,8 @@ from streamlit.proto.Element_pb2 import Element
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from streamlit.proto.WidgetStates_pb2 import WidgetState
 from websockets.asyncio.client import ClientConnection, connect
+
+from mmdemo.serve import COOKIE
 
 __all__ = ["Run", "Session", "WidgetNotFound"]
 
@@ -90,6 +94,17 @@ class Run:
         return found
 
 
+def _sticky_cookie(base_url: str, timeout: float) -> str:
+    """GET the app's page as a browser does; the value of the proxy's sticky cookie it set ("" if none)."""
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # loopback: no HTTP proxy
+    with opener.open(base_url.rstrip("/") + "/", timeout=timeout) as response:
+        response.read()
+        cookies = SimpleCookie()
+        for header in response.headers.get_all("Set-Cookie") or []:
+            cookies.load(header)
+    return cookies[COOKIE].value if COOKIE in cookies else ""
+
+
 class Session:
     """One browser tab: one websocket, one Streamlit session, its widget values.
 
@@ -100,24 +115,33 @@ class Session:
     whose user has not touched them.
     """
 
-    def __init__(self, ws: ClientConnection, base_url: str, *, timeout: float) -> None:
+    def __init__(self, ws: ClientConnection, base_url: str, *, timeout: float, worker: str = "") -> None:
         self._ws = ws
         self.base_url = base_url
+        self.worker = worker  # the proxy's sticky cookie: which app process holds this session ("" without a proxy)
         self.timeout = timeout
         self.session_id = ""
         self.pages: dict[str, str] = {}  # url path ("" for the main page) -> page script hash
         self.page = ""
+        self.query = ""
         self.last = Run()
         self._values: dict[str, WidgetState] = {}  # widget id -> value set by this tab
 
     @classmethod
     @contextlib.asynccontextmanager
-    async def connect(cls, base_url: str, *, timeout: float = 120.0) -> AsyncIterator[Session]:
-        """Open the websocket of the app at ``base_url`` (``http://127.0.0.1:PORT``) as a browser tab does.
+    async def connect(
+        cls, base_url: str, *, timeout: float = 120.0, worker: str | None = None
+    ) -> AsyncIterator[Session]:
+        """Open the app at ``base_url`` (``http://127.0.0.1:PORT``) as a browser tab does: the page, then its websocket.
 
-        The first subprotocol entry is the one the server selects; the browser
-        adds its XSRF token as the second, which only matters for login cookies.
+        Behind `mmdemo.serve`'s proxy the page's response sets the sticky cookie
+        that the websocket then carries, so the session lives on one worker;
+        ``worker`` (``"w2"``) sends that cookie from the start instead, to pick the
+        worker. The first subprotocol entry is the one the server selects; the
+        browser adds its XSRF token as the second, which only matters for uploads.
         """
+        if worker is None:
+            worker = await asyncio.to_thread(_sticky_cookie, base_url, timeout)
         ws_url = base_url.replace("http", "ws", 1).rstrip("/") + "/_stcore/stream"
         async with connect(
             ws_url,
@@ -126,18 +150,27 @@ class Session:
             max_size=MAX_MESSAGE_BYTES,
             proxy=None,  # loopback only, whatever the environment says
             open_timeout=timeout,
+            additional_headers={"Cookie": f"{COOKIE}={worker}"} if worker else None,
         ) as ws:
-            yield cls(ws, base_url, timeout=timeout)
+            yield cls(ws, base_url, timeout=timeout, worker=worker)
 
-    async def open(self, page: str = "") -> Run:
-        """Go to ``page`` (its URL path: ``""`` for the home page, ``"Train_and_compare"``) and run it."""
-        self.page = page
+    async def open(self, page: str = "", *, query: str = "") -> Run:
+        """Go to ``page`` (its URL path: ``""`` for the home page, ``"Train_and_compare"``) and run it.
+
+        ``query`` is the link's query string without ``?`` (``"join=ABCD2345"``).
+        """
+        self.page, self.query = page, query
         return await self._rerun()
 
     async def click(self, label: str) -> Run:
         """Click the button labelled ``label`` on the current page; the click is sent once, like a browser."""
         button = self.last.widget("button", label)
         return await self._rerun(WidgetState(id=button.id, trigger_value=True))
+
+    def fill(self, label: str, text: str) -> None:
+        """Type ``text`` into the text input labelled ``label`` inside a form: sent with the form's submit button."""
+        box = self.last.widget("text_input", label)
+        self._values[box.id] = WidgetState(id=box.id, string_value=text)
 
     async def type_text(self, label: str, text: str) -> Run:
         """Type ``text`` into the text input labelled ``label`` and commit it (Enter)."""
@@ -147,7 +180,7 @@ class Session:
 
     def _client_state(self, trigger: WidgetState | None) -> ClientState:
         """What the browser sends with a rerun: the page, the widget values it holds, a few facts about itself."""
-        state = ClientState(query_string="")
+        state = ClientState(query_string=self.query)
         if self.page in self.pages:
             state.page_script_hash = self.pages[self.page]
         else:  # a cold load: the server finds the page by its URL path
@@ -157,7 +190,7 @@ class Session:
             state.widget_states.widgets.append(trigger)
         state.context_info.timezone = "UTC"
         state.context_info.locale = "en-US"
-        state.context_info.url = f"{self.base_url}/{self.page}"
+        state.context_info.url = f"{self.base_url}/{self.page}" + (f"?{self.query}" if self.query else "")
         return state
 
     async def _rerun(self, trigger: WidgetState | None = None) -> Run:

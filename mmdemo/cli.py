@@ -1,4 +1,4 @@
-"""Command line: ``python -m mmdemo datasets|train|compare|ranks|mistakes|evaluate|predict|retrieve|imagine|robustness|classroom``.
+"""Command line: ``python -m mmdemo datasets|train|compare|ranks|mistakes|evaluate|predict|retrieve|imagine|robustness|classroom|serve``.
 
 Errors exit with status 2 and exactly one line on stderr naming the problem.
 Warnings (files skipped while reading a dataset, inputs a model ignores) are
@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
 import zipfile
@@ -36,6 +37,7 @@ from mmdemo.io import decode_audio, decode_image
 from mmdemo.model import MultimodalModel
 from mmdemo.parallel import BACKENDS
 from mmdemo.registry import Registry
+from mmdemo.serve import SchoolServer, haproxy_config, parse_backends
 
 __all__ = ["main", "build_parser"]
 
@@ -205,6 +207,22 @@ def build_parser() -> argparse.ArgumentParser:
         if action == "export":
             c.add_argument("--out", type=Path, required=True)
         c.add_argument("--json", action="store_true")
+    p = sub.add_parser(
+        "serve",
+        help="a school server: N app processes behind HAProxy, sticky sessions, dead workers restarted",
+        description="Start N `streamlit run app.py` workers on loopback and HAProxy in front of them; "
+        "Ctrl-C or SIGTERM stops them all. For a laptop, plain `streamlit run app.py` is enough.",
+    )
+    p.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="app processes (default: one per core)")
+    p.add_argument("--port", type=int, default=8501, help="where the proxy listens (default 8501)")
+    p.add_argument("--host", default="0.0.0.0", help="the proxy's address (default 0.0.0.0: the school's network)")
+    p.add_argument("--log-dir", type=Path, help="each process's output (default: a new temporary folder)")
+    p.add_argument(
+        "--print-config",
+        action="store_true",
+        help="print the HAProxy configuration for app processes on other machines (--backends) and exit",
+    )
+    p.add_argument("--backends", help="with --print-config: HOST:PORT,... of `streamlit run` processes")
     return parser
 
 
@@ -527,6 +545,15 @@ def _cmd_classroom(args: argparse.Namespace) -> None:
         _emit(args, {"deleted": True}, "class deleted")
 
 
+def _cmd_serve(args: argparse.Namespace) -> None:
+    if args.print_config:
+        if not args.backends:
+            raise ParameterError("serve.no_backends", "--print-config needs --backends HOST:PORT,...")
+        print(haproxy_config(args.host, args.port, parse_backends(args.backends)))
+        return
+    SchoolServer(args.workers, port=args.port, host=args.host, log_dir=args.log_dir).start().run()
+
+
 _COMMANDS = {
     "datasets": _cmd_datasets,
     "train": _cmd_train,
@@ -539,6 +566,7 @@ _COMMANDS = {
     "imagine": _cmd_imagine,
     "robustness": _cmd_robustness,
     "classroom": _cmd_classroom,
+    "serve": _cmd_serve,
 }
 
 

@@ -24,7 +24,6 @@ import secrets
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -35,6 +34,7 @@ from mmdemo.datasets.builder import check_class_name
 from mmdemo.errors import InputError, ParameterError
 from mmdemo.features.audio import SAMPLE_RATE, prepare_audio
 from mmdemo.io import check_text, decode_audio, decode_image, encode_audio, encode_image
+from mmdemo.paths import data_dir
 from mmdemo.registry import MODALITIES
 
 __all__ = ["ClassCodes", "ClassroomStore", "SampleRow", "Student", "default_url", "split_labels", "SCHEMA_VERSION"]
@@ -107,9 +107,7 @@ def default_url() -> str:
     url = os.environ.get("MMDEMO_CLASSROOM_URL", "").strip()
     if url:
         return url
-    folder = Path(os.environ.get("MMDEMO_DATA_DIR") or Path.home() / ".mmdemo")
-    folder.mkdir(parents=True, exist_ok=True)
-    return f"sqlite:///{folder / 'classroom.db'}"
+    return f"sqlite:///{data_dir() / 'classroom.db'}"
 
 
 def split_labels(text: str) -> list[str]:

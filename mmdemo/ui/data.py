@@ -9,6 +9,7 @@ import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from mmdemo.datasets import BUNDLED, MultimodalDataset, load_dataset
+from mmdemo.featurecache import bundled_feature_cache
 from mmdemo.ui import state
 from mmdemo.ui.i18n import t
 
@@ -52,9 +53,9 @@ def bundled_dataset(name: str) -> MultimodalDataset:
 
 
 @st.cache_resource
-def _bundled_features(name: str) -> dict:
-    """Image/audio features of a bundled dataset, shared by every session (bundled data only)."""
-    return {}
+def _bundled_features(name: str) -> FeatureCache:
+    """Image/audio features of a bundled dataset, shared by every session and kept on disk for the next process."""
+    return bundled_feature_cache(name)
 
 
 def dataset_options() -> list[str]:

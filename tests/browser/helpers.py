@@ -2,9 +2,21 @@
 
 from __future__ import annotations
 
+import os
 import re
+import shutil
+
+import pytest
 
 from tests.live_server import wait_idle as wait_idle  # one wait for the tests, the benchmarks and the tools
+
+
+def need_haproxy() -> None:
+    """Skip without HAProxy (a failure under CI=true, where `.ci/run` installs it)."""
+    if shutil.which("haproxy") is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("HAProxy must be installed under CI (apt-get install haproxy)")
+        pytest.skip("HAProxy is not installed (apt-get install haproxy)")
 
 
 def open_page(page, url: str) -> None:

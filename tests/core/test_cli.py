@@ -228,3 +228,29 @@ def test_bad_input_exits_2_with_one_line_naming_the_problem(argv, names, bad_fil
     assert len(lines) == 1, err
     assert lines[0].startswith("mmdemo") and "error" in lines[0] and not lines[0].startswith("mmdemo mmdemo")
     assert names in lines[0]
+
+
+def test_serve_prints_the_proxy_configuration_for_workers_on_other_machines(capsys):
+    code, out, _ = run(["serve", "--print-config", "--backends", "10.0.0.5:8501,10.0.0.6:8502", "--port", "80"], capsys)
+    assert code == 0
+    lines = [line.strip() for line in out.splitlines()]
+    assert "bind 0.0.0.0:80" in lines
+    assert "cookie mmdemo_worker insert indirect nocache httponly" in lines  # sticky sessions
+    assert [line for line in lines if line.startswith("server ")] == [
+        "server w1 10.0.0.5:8501 cookie w1 check inter 1s fall 2 rise 1",
+        "server w2 10.0.0.6:8502 cookie w2 check inter 1s fall 2 rise 1",
+    ]
+
+
+@pytest.mark.parametrize(
+    "argv, said",
+    [
+        (["serve", "--print-config", "--backends", "10.0.0.5"], "'10.0.0.5' is not HOST:PORT"),
+        (["serve", "--print-config"], "--print-config needs --backends"),
+        (["serve", "--workers", "0"], "--workers: give 1 or more (got 0)"),
+    ],
+)
+def test_serve_refuses_bad_arguments_in_one_line(argv, said, capsys):
+    code, out, err = run(argv, capsys)
+    assert code == 2 and out == ""
+    assert len(err.strip().splitlines()) == 1 and said in err

@@ -11,6 +11,7 @@ FLOORS = {
     "__init__": 0,
     "errors": 0,
     "registry": 0,
+    "paths": 0,
     "io": 1,
     "features": 1,
     "fusion": 1,
@@ -23,9 +24,11 @@ FLOORS = {
     "datasets": 2,
     "corrupt": 2,
     "model": 3,
+    "featurecache": 3,
     "classroom": 3,
     "experiments": 4,
     "cli": 5,
+    "serve": 5,
     "__main__": 5,
 }
 
