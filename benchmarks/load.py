@@ -342,6 +342,10 @@ def run(*, quick: bool) -> dict:
         if (1, n) in by and (2, n) in by:
             ratio = by[(1, n)]["slowest_p95"] / by[(2, n)]["slowest_p95"]
             checks.append(f"{n} sessions: slowest-step p95, 1 worker / 2 workers = {ratio:.2f} (ideal 2 on 2 cores)")
+    for (w, n), m in by.items():
+        if w == 2:
+            steps = ", ".join(f"{name} {v['p95']:.1f}" for name, v in m["steps"].items())
+            checks.append(f"2 workers, {n} sessions, p95 per step (s): {steps}")
     for w, times in warmups.items():
         if len(times) > 1:
             checks.append(

@@ -128,8 +128,22 @@ class _Child:
     process: subprocess.Popen | None = None
     restarts: int = 0
     env: dict[str, str] = field(default_factory=dict)
+    started: float = 0.0  # time.monotonic() of the last start
+    died: float | None = None  # when it was first seen exited
+    wait: float = 0.0  # how long to wait before starting it again: doubles while it keeps dying young
+
+    def due(self) -> bool:
+        """Exited, and waited long enough to start again: at once after a long run, 1, 2, 4… up to 30 s while it
+        keeps dying within a minute (a worker that cannot start does not spin)."""
+        if self.process is None or self.process.poll() is None:
+            return False
+        if self.died is None:
+            self.died = time.monotonic()
+            self.wait = min(30.0, max(1.0, 2 * self.wait)) if self.died - self.started < 60 else 0.0
+        return time.monotonic() - self.died >= self.wait
 
     def start(self) -> None:
+        self.started, self.died = time.monotonic(), None
         with self.log.open("ab") as out:
             self.process = subprocess.Popen(
                 self.command,
@@ -246,7 +260,7 @@ class SchoolServer:
         """Start again whatever has exited (a worker, the proxy); return the names of those restarted."""
         restarted = []
         for child in [*self.workers, self.haproxy]:
-            if self._stop.is_set() or child.process is None or child.process.poll() is None:
+            if self._stop.is_set() or not child.due():
                 continue
             code = child.process.returncode
             child.restarts += 1
