@@ -160,11 +160,14 @@ def run(*, quick: bool) -> dict:
         browser = launch(p)
         bare_s = sorted(_time_to_interactive(browser, bare) for _ in range(repeat))[repeat // 2]
         home_s = sorted(_time_to_interactive(browser, "app.py") for _ in range(repeat))[repeat // 2]
-        with serve("app.py") as (url, _):
+        data = {"MMDEMO_DATA_DIR": str(Path(tmp) / "data")}  # an empty feature cache: the first server fills it
+        with serve("app.py", env=data) as (url, _):
             first_click, *clicks = _train_clicks(browser, url, 1 + max(2, repeat))  # fresh server, then warm
             clicks.sort()
             _, *answers = _recording_answers(browser, url, 1 + max(2, repeat))  # the first also loads the page's parts
             answers.sort()
+        with serve("app.py", env=data) as (url, _):  # a new worker: the features are on disk
+            (new_worker_click,) = _train_clicks(browser, url, 1)
         browser.close()
     ds, cache = load_dataset("av-digits"), {}
     train_and_evaluate(ds, feature_cache=cache, fit_missing=False)
@@ -179,9 +182,14 @@ def run(*, quick: bool) -> dict:
         {"what": "mmdemo home page: start to interactive", "seconds": home_s, "ratio": home_s / bare_s},
         {"what": "train_and_evaluate in-process (warm caches)", "seconds": in_process, "ratio": 1.0},
         {
-            "what": "Train click to chart, first on a fresh server",
+            "what": "Train click to chart, first on a fresh server (empty feature cache)",
             "seconds": first_click,
             "ratio": first_click / in_process,
+        },
+        {
+            "what": "Train click to chart, first on a new server, features on disk",
+            "seconds": new_worker_click,
+            "ratio": new_worker_click / in_process,
         },
         {"what": "Train click to chart, warm (median)", "seconds": click_s, "ratio": click_s / in_process},
         {"what": "a recording answered in-process: predict_sample (default model)", "seconds": predict_s, "ratio": 1.0},
@@ -205,6 +213,8 @@ def run(*, quick: bool) -> dict:
             f"home page interactive {home_s:.1f} s ({home_s / bare_s:.1f}x a bare app; target < {HOME_TARGET} s): "
             f"{verdict(home_s, HOME_TARGET)}",
             f"Train click to chart {click_s:.1f} s warm (target < {TRAIN_TARGET} s): {verdict(click_s, TRAIN_TARGET)}",
+            f"first Train click on a new server {new_worker_click:.1f} s with the features on disk, "
+            f"{first_click:.1f} s with an empty feature cache (reported, no target)",
             f"a recording answered on Try it yourself {answer_s:.2f} s warm (target < {ANSWER_TARGET} s): "
             f"{verdict(answer_s, ANSWER_TARGET)}",
         ]

@@ -28,6 +28,11 @@ def test_startup_and_memory_benchmarks_run_and_report_against_their_baselines(tm
     assert any(line.startswith("home page interactive") for line in startup["checks"])
     answered = next(r for r in startup["rows"] if r["what"].startswith("Try it yourself: upload a recording"))
     assert answered["seconds"] > 0 and any(line.startswith("a recording answered") for line in startup["checks"])
+    firsts = [r["what"] for r in startup["rows"] if r["what"].startswith("Train click to chart, first")]
+    assert firsts == [
+        "Train click to chart, first on a fresh server (empty feature cache)",
+        "Train click to chart, first on a new server, features on disk",
+    ]
     memory = json.loads((tmp_path / "memory.json").read_text())
     rows = {r["what"]: r for r in memory["rows"]}
     assert rows["mmdemo, one session through every page"]["RSS MB"] > rows["mmdemo server just started"]["RSS MB"]
