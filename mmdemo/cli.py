@@ -551,7 +551,7 @@ def _cmd_serve(args: argparse.Namespace) -> None:
             raise ParameterError("serve.no_backends", "--print-config needs --backends HOST:PORT,...")
         print(haproxy_config(args.host, args.port, parse_backends(args.backends)))
         return
-    SchoolServer(args.workers, port=args.port, host=args.host, log_dir=args.log_dir).start().run()
+    SchoolServer(args.workers, port=args.port, host=args.host, log_dir=args.log_dir).run()
 
 
 _COMMANDS = {

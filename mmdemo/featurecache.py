@@ -5,23 +5,26 @@ feature matrix (a NumPy array under a stateless key such as ``("audio", "speech"
 to ``<folder>/<digest>.npy`` and reads it back in the next process. Fitted
 entries (text features, fitted on a split) stay in memory. The folder's name
 carries a fingerprint of the bundled data and of the code that makes features,
-so a changed file is a new folder, never a stale matrix. Files are written under
+so a changed file or library is a new folder rather than a stale matrix. Files are written under
 a temporary name and renamed, so processes filling the same cache at once never
 read half a file; they are read with ``allow_pickle=False`` (arrays only).
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import tempfile
 from collections.abc import Iterator, MutableMapping
 from functools import lru_cache
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from mmdemo import __version__
 from mmdemo.paths import data_dir
 
 __all__ = ["DiskFeatureCache", "bundled_feature_cache", "code_fingerprint"]
@@ -59,7 +62,7 @@ class DiskFeatureCache(MutableMapping):
         if self._lasting(key) and path.is_file():
             try:
                 value = np.load(path, allow_pickle=False)
-            except (OSError, ValueError):  # a damaged file is computed again
+            except (OSError, ValueError, EOFError):  # a damaged or empty file is computed again
                 path.unlink(missing_ok=True)
             else:
                 self._memory[key] = value
@@ -81,6 +84,8 @@ class DiskFeatureCache(MutableMapping):
             try:
                 with os.fdopen(fd, "wb") as out:
                     np.save(out, value, allow_pickle=False)
+                    out.flush()
+                    os.fsync(out.fileno())  # on disk before it has its name: a crash leaves no half file
                 os.replace(tmp, self._path(key))
             except OSError:  # a full or read-only disk: the cache stays in memory
                 Path(tmp).unlink(missing_ok=True)
@@ -96,21 +101,30 @@ class DiskFeatureCache(MutableMapping):
         return len(self._memory)
 
 
+#: The libraries whose versions the features depend on.
+_LIBRARIES = ("numpy", "scipy", "scikit-learn", "soundfile", "soxr", "pillow", "scikit-image", "pocketsphinx")
+
+
 @lru_cache(maxsize=1)
 def code_fingerprint() -> str:
-    """A digest of what bundled features depend on: the feature and dataset code, and the bundled files' names and sizes.
+    """A digest of what bundled features depend on: mmdemo's version, the feature, dataset, io and model code,
+    the bundled files' contents and the libraries' versions.
 
     Examples
     --------
     >>> len(code_fingerprint())
     16
     """
-    digest = hashlib.sha1()
-    for path in sorted([*(_CORE / "features").glob("*.py"), *(_CORE / "datasets").glob("*.py")]):
+    digest = hashlib.sha1(__version__.encode())
+    code = [*(_CORE / "features").glob("*.py"), *(_CORE / "datasets").glob("*.py"), _CORE / "io.py", _CORE / "model.py"]
+    for path in sorted(code):
         digest.update(path.name.encode() + path.read_bytes())
     for path in sorted((_CORE / "data").rglob("*")):
         if path.is_file():
-            digest.update(f"{path.relative_to(_CORE)}:{path.stat().st_size}".encode())
+            digest.update(str(path.relative_to(_CORE)).encode() + path.read_bytes())
+    for name in _LIBRARIES:
+        with contextlib.suppress(PackageNotFoundError):
+            digest.update(f"{name}=={version(name)}".encode())
     return digest.hexdigest()[:16]
 
 

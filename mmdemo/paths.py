@@ -9,13 +9,16 @@ __all__ = ["data_dir"]
 
 
 def data_dir(*parts: str) -> Path:
-    """``MMDEMO_DATA_DIR`` (default ``~/.mmdemo``), or a folder inside it; made if missing.
+    """``MMDEMO_DATA_DIR`` (default ``~/.mmdemo``), or a folder inside it; made if missing, readable by its owner only
+    (other users of the machine must not plant feature files or read the classroom database).
 
     Examples
     --------
     >>> data_dir("cache").name
     'cache'
     """
-    folder = Path(os.environ.get("MMDEMO_DATA_DIR") or Path.home() / ".mmdemo", *parts)
-    folder.mkdir(parents=True, exist_ok=True)
+    root = Path(os.environ.get("MMDEMO_DATA_DIR") or Path.home() / ".mmdemo")
+    folder = root.joinpath(*parts)
+    for made in (root, folder):
+        made.mkdir(mode=0o700, parents=True, exist_ok=True)
     return folder

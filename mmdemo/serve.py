@@ -14,14 +14,14 @@ the classroom database (``MMDEMO_CLASSROOM_URL``; by default SQLite in
 Examples
 --------
 >>> print(haproxy_config("0.0.0.0", 8501, [("127.0.0.1", 8502)]).splitlines()[-1])
-    server w1 127.0.0.1:8502 cookie w1 check inter 1s fall 2 rise 1
+    server w1 127.0.0.1:8502 cookie w1 check inter 2s fall 3 rise 1
 """
 
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import os
-import secrets
 import shutil
 import signal
 import socket
@@ -32,7 +32,7 @@ import threading
 import time
 import urllib.request
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from mmdemo.errors import ParameterError
@@ -51,12 +51,12 @@ def haproxy_config(host: str, port: int, backends: Sequence[tuple[str, int]]) ->
     """HAProxy's configuration: listen on ``host:port``, balance new browsers over ``backends``, keep each on its own.
 
     Websockets pass through HTTP mode as tunnels (``timeout tunnel``: a lesson
-    may keep a page open for hours); a worker is taken out while its health
-    check fails, and a browser whose worker is gone is sent to another
+    may keep a page open for hours); a worker is taken out after three failed
+    health checks in a row (6 s), and a browser whose worker is gone is sent to another
     (``option redispatch``: it starts a new session there).
     """
     servers = [
-        f"    server w{i} {h}:{p} cookie w{i} check inter 1s fall 2 rise 1" for i, (h, p) in enumerate(backends, 1)
+        f"    server w{i} {h}:{p} cookie w{i} check inter 2s fall 3 rise 1" for i, (h, p) in enumerate(backends, 1)
     ]
     return "\n".join(
         [
@@ -71,6 +71,7 @@ def haproxy_config(host: str, port: int, backends: Sequence[tuple[str, int]]) ->
             "    timeout server 300s",
             "    timeout tunnel 12h",
             "    timeout http-keep-alive 10s",
+            "    timeout check 5s",  # a worker busy with a class answers its health check late, not never
             "frontend mmdemo",
             f"    bind {host}:{port}",
             "    default_backend workers",
@@ -103,19 +104,35 @@ def parse_backends(text: str) -> list[tuple[str, int]]:
     return found
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+def _free_ports(n: int, *, taken: int) -> list[int]:
+    """``n`` different free loopback ports, none of them ``taken`` (each socket is held until all are chosen)."""
+    with contextlib.ExitStack() as stack:
+        ports: list[int] = []
+        while len(ports) < n:
+            s = stack.enter_context(socket.socket())
+            s.bind(("127.0.0.1", 0))
+            if s.getsockname()[1] != taken:
+                ports.append(s.getsockname()[1])
+        return ports
 
 
-def _healthy(port: int) -> bool:
+def _healthy(port: int, host: str = "127.0.0.1") -> bool:
     with (
         contextlib.suppress(OSError),
-        urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2) as r,
+        urllib.request.urlopen(f"http://{host}:{port}/_stcore/health", timeout=2) as r,
     ):
         return r.status == 200
     return False
+
+
+def _die_with_parent() -> None:
+    """In a child, before it runs: ask Linux for SIGTERM when `serve` itself dies, even by SIGKILL."""
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+
+
+class _Stopped(Exception):
+    """A signal arrived while the server was starting."""
 
 
 @dataclass
@@ -127,7 +144,6 @@ class _Child:
     log: Path
     process: subprocess.Popen | None = None
     restarts: int = 0
-    env: dict[str, str] = field(default_factory=dict)
     started: float = 0.0  # time.monotonic() of the last start
     died: float | None = None  # when it was first seen exited
     wait: float = 0.0  # how long to wait before starting it again: doubles while it keeps dying young
@@ -150,8 +166,9 @@ class _Child:
                 cwd=APP.parent,
                 stdout=out,
                 stderr=subprocess.STDOUT,
-                env={**os.environ, **self.env},
+                env=os.environ,
                 start_new_session=True,  # Ctrl-C reaches the server, which stops its children in order
+                preexec_fn=_die_with_parent if sys.platform == "linux" else None,
             )
 
     def stop(self, timeout: float = 15.0) -> None:
@@ -208,11 +225,9 @@ class SchoolServer:
         self.log_dir = Path(log_dir or tempfile.mkdtemp(prefix="mmdemo-serve-"))
         self.log_dir.mkdir(parents=True, exist_ok=True)
         self.say = on_line or (lambda line: print(line, file=sys.stderr, flush=True))
-        self.worker_ports = [_free_port() for _ in range(workers)]
-        # One cookie secret for every worker: the upload's XSRF cookie made by one is good for another after a restart.
-        env = {"STREAMLIT_SERVER_COOKIE_SECRET": secrets.token_hex(32)}
+        self.worker_ports = _free_ports(workers, taken=port)
         self.workers = [
-            _Child(f"worker {i}", self._worker_command(p), self.log_dir / f"worker-{i}.log", env=env)
+            _Child(f"worker {i}", self._worker_command(p), self.log_dir / f"worker-{i}.log")
             for i, p in enumerate(self.worker_ports, 1)
         ]
         config = self.log_dir / "haproxy.cfg"
@@ -228,26 +243,23 @@ class SchoolServer:
         ]  # fmt: skip
 
     @property
+    def _reach(self) -> str:
+        """The proxy's address as seen from this machine."""
+        return "127.0.0.1" if self.host in ("0.0.0.0", "") else self.host
+
+    @property
     def url(self) -> str:
         """Where browsers go (the proxy)."""
-        return f"http://{'127.0.0.1' if self.host in ('0.0.0.0', '') else self.host}:{self.port}"
+        return f"http://{self._reach}:{self.port}"
 
     def start(self) -> SchoolServer:
-        """Start every worker, wait until each answers its health check, then start the proxy; say so in one line."""
-        for w in self.workers:
-            w.start()
-        deadline = time.monotonic() + START_TIMEOUT
-        for w, p in zip(self.workers, self.worker_ports, strict=True):
-            while not _healthy(p):
-                if w.process.poll() is not None or time.monotonic() > deadline:
-                    self.stop()
-                    raise RuntimeError(f"{w.name} (port {p}) did not start; see {w.log}")
-                time.sleep(0.2)
-        self.haproxy.start()
-        time.sleep(0.3)
-        if self.haproxy.process.poll() is not None:
+        """Start every worker, wait until each answers its health check, then the proxy until it answers too; say so
+        in one line. Anything that goes wrong on the way (or a signal, or Ctrl-C) stops what was started."""
+        try:
+            self._start()
+        except BaseException:
             self.stop()
-            raise RuntimeError(f"HAProxy did not start on {self.host}:{self.port}; see {self.haproxy.log}")
+            raise
         ports = ", ".join(str(p) for p in self.worker_ports)
         self.say(
             f"mmdemo serve: {self.url} -> {self.n_workers} app worker{'s' * (self.n_workers > 1)} "
@@ -255,6 +267,21 @@ class SchoolServer:
             "Ctrl-C stops them"
         )
         return self
+
+    def _start(self) -> None:
+        for w in self.workers:
+            w.start()
+        deadline = time.monotonic() + START_TIMEOUT
+        checks = [(w, "127.0.0.1", p) for w, p in zip(self.workers, self.worker_ports, strict=True)]
+        for child, host, port in [*checks, (self.haproxy, self._reach, self.port)]:
+            if child is self.haproxy:
+                child.start()
+            while not _healthy(port, host):
+                if self._stop.is_set():
+                    raise _Stopped
+                if child.process.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"{child.name} did not start on port {port}; see {child.log}")
+                time.sleep(0.2)
 
     def check(self) -> list[str]:
         """Start again whatever has exited (a worker, the proxy); return the names of those restarted."""
@@ -270,12 +297,18 @@ class SchoolServer:
         return restarted
 
     def run(self, *, every: float = 0.5) -> None:
-        """Keep everything up until SIGINT or SIGTERM, then stop it all (call from the main thread)."""
+        """Start (unless started), keep everything up until SIGINT or SIGTERM, then stop it all (main thread only)."""
         for sig in (signal.SIGINT, signal.SIGTERM):
             signal.signal(sig, lambda *_: self._stop.set())
-        while not self._stop.wait(every):
-            self.check()
-        self.stop()
+        try:
+            if self.haproxy.process is None:
+                self.start()
+            while not self._stop.wait(every):
+                self.check()
+        except _Stopped:  # a signal while starting: nothing more to start
+            pass
+        finally:
+            self.stop()
         self.say("mmdemo serve: stopped")
 
     def stop(self) -> None:

@@ -195,6 +195,10 @@ def test_serve_says_what_it_started_restarts_a_dead_worker_and_stops_on_sigterm(
         left = subprocess.run(["pgrep", "-f", str(tmp_path / "logs" / "haproxy.cfg")], capture_output=True, text=True)
         assert left.stdout.strip() == ""
     finally:
-        if proc.poll() is None:
-            proc.kill()
+        if proc.poll() is None:  # a failed check above: stop the workers and the proxy too, not only serve
+            proc.send_signal(signal.SIGTERM)
+            try:
+                proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                proc.kill()
         log.close()

@@ -237,8 +237,8 @@ def test_serve_prints_the_proxy_configuration_for_workers_on_other_machines(caps
     assert "bind 0.0.0.0:80" in lines
     assert "cookie mmdemo_worker insert indirect nocache httponly" in lines  # sticky sessions
     assert [line for line in lines if line.startswith("server ")] == [
-        "server w1 10.0.0.5:8501 cookie w1 check inter 1s fall 2 rise 1",
-        "server w2 10.0.0.6:8502 cookie w2 check inter 1s fall 2 rise 1",
+        "server w1 10.0.0.5:8501 cookie w1 check inter 2s fall 3 rise 1",
+        "server w2 10.0.0.6:8502 cookie w2 check inter 2s fall 3 rise 1",
     ]
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from mmdemo.datasets import make_xor_shapes
 from mmdemo.featurecache import DiskFeatureCache, bundled_feature_cache, code_fingerprint
@@ -28,11 +29,12 @@ def test_fitted_entries_are_not_written(tmp_path):
     assert len(cache) == 2 and len(DiskFeatureCache(tmp_path)) == 0
 
 
-def test_a_damaged_file_is_a_miss_and_is_removed(tmp_path):
+@pytest.mark.parametrize("damage", [b"not a numpy file", b""], ids=["garbage", "empty"])
+def test_a_damaged_file_is_a_miss_and_is_removed(tmp_path, damage):
     cache = DiskFeatureCache(tmp_path)
     cache[("audio", "mfcc")] = np.ones((4, 3))
     (path,) = tmp_path.glob("*.npy")
-    path.write_bytes(b"not a numpy file")
+    path.write_bytes(damage)
     assert ("audio", "mfcc") not in DiskFeatureCache(tmp_path)
     assert not path.exists()
 
@@ -45,6 +47,7 @@ def test_arrays_of_objects_are_kept_in_memory_only(tmp_path):
 
 
 def test_bundled_caches_live_in_the_data_folder_under_the_code_fingerprint(tmp_path, monkeypatch):
-    monkeypatch.setenv("MMDEMO_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("MMDEMO_DATA_DIR", str(tmp_path / "data"))
     cache = bundled_feature_cache("av-digits")
-    assert cache.folder == tmp_path / "cache" / "features" / f"av-digits-{code_fingerprint()}"
+    assert cache.folder == tmp_path / "data" / "cache" / "features" / f"av-digits-{code_fingerprint()}"
+    assert (tmp_path / "data").stat().st_mode & 0o077 == 0  # no other user may plant feature files
