@@ -243,12 +243,27 @@ def _cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def _postgres_cpu_seconds() -> float:
+    """CPU time of every PostgreSQL process on this machine (live ones, and the backends they have reaped)."""
+    total = 0.0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            comm, fields = stat.read_text().split("(", 1)[1].rsplit(")", 1)
+        except OSError:
+            continue
+        if comm == "postgres":
+            f = fields.split()
+            total += sum(int(x) for x in f[11:15]) / os.sysconf("SC_CLK_TCK")  # utime stime cutime cstime
+    return total
+
+
 def _cpu(s: School) -> dict[str, float]:
     """CPU seconds so far of the app workers, HAProxy and this process, and the wall clock (a worker restarted during
     a crowd would count from its new start: the benchmark fails such a crowd, as its sessions see errors)."""
     return {
         "workers": sum(_cpu_seconds(w.process.pid) for w in s.server.workers),
         "proxy": _cpu_seconds(s.server.haproxy.process.pid),
+        "database": _postgres_cpu_seconds() if s.database == "PostgreSQL" else 0.0,
         "clients": time.process_time(),
         "wall": time.perf_counter(),
     }
@@ -311,7 +326,9 @@ def _row(m: dict) -> dict:
         "journey p95 (s)": m["journey_p95"],
         "journey alone (s)": m["journey_alone"] if m["journey_alone"] is not None else "",
         "sessions per worker": " / ".join(str(n) for n in m["per_worker"].values()),
-        "CPU s: app / proxy / clients": f"{cpu['workers']:.0f} / {cpu['proxy']:.1f} / {cpu['clients']:.0f}",
+        "CPU s: app / proxy / database / clients": (
+            f"{cpu['workers']:.0f} / {cpu['proxy']:.1f} / {cpu['database']:.1f} / {cpu['clients']:.0f}"
+        ),
         "wall (s)": cpu["wall"],
     }
 
