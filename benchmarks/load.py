@@ -234,27 +234,25 @@ def school(workers: int, *, log_dir: Path | None = None, warm: bool = True) -> I
                 os.environ.pop(k, None) if v is None else os.environ.__setitem__(k, v)
 
 
-def _cpu_seconds(pid: int) -> float:
-    """User + system CPU time of a process so far, from /proc (Linux); 0 once it is gone."""
+def _stat(path: Path) -> tuple[str, list[str]]:
+    """A process's name and the fields after it in ``/proc/PID/stat`` (Linux); ``("", [])`` once it is gone."""
     try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        name, rest = path.read_text().split("(", 1)[1].rsplit(")", 1)
     except OSError:
-        return 0.0
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        return "", []
+    return name, rest.split()
+
+
+def _cpu_seconds(pid: int, *, children: bool = False) -> float:
+    """User + system CPU time of a process so far (with ``children``, also of those it has reaped); 0 once gone."""
+    fields = _stat(Path(f"/proc/{pid}/stat"))[1]
+    return sum(int(x) for x in fields[11 : 15 if children else 13]) / os.sysconf("SC_CLK_TCK") if fields else 0.0
 
 
 def _postgres_cpu_seconds() -> float:
     """CPU time of every PostgreSQL process on this machine (live ones, and the backends they have reaped)."""
-    total = 0.0
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            comm, fields = stat.read_text().split("(", 1)[1].rsplit(")", 1)
-        except OSError:
-            continue
-        if comm == "postgres":
-            f = fields.split()
-            total += sum(int(x) for x in f[11:15]) / os.sysconf("SC_CLK_TCK")  # utime stime cutime cstime
-    return total
+    pids = [int(p.parent.name) for p in Path("/proc").glob("[0-9]*/stat") if _stat(p)[0] == "postgres"]
+    return sum(_cpu_seconds(pid, children=True) for pid in pids)
 
 
 def _cpu(s: School) -> dict[str, float]:

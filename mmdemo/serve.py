@@ -37,7 +37,7 @@ from pathlib import Path
 
 from mmdemo.errors import ParameterError
 
-__all__ = ["COOKIE", "SchoolServer", "haproxy_config", "parse_backends"]
+__all__ = ["COOKIE", "SchoolServer", "haproxy_config", "parse_backends", "streamlit_command"]
 
 #: The cookie HAProxy sets to keep a browser on its worker (its value names the worker: w1, w2…).
 COOKIE = "mmdemo_worker"
@@ -125,6 +125,21 @@ def _healthy(port: int, host: str = "127.0.0.1") -> bool:
     return False
 
 
+def streamlit_command(script: str | Path, port: int) -> list[str]:
+    """``streamlit run script`` on 127.0.0.1:``port``, headless, with no file watcher (a file saved during a lesson
+    must not reload modules under running sessions).
+
+    Examples
+    --------
+    >>> streamlit_command("app.py", 8502)[-6:]
+    ['--server.address', '127.0.0.1', '--server.headless', 'true', '--server.fileWatcherType', 'none']
+    """
+    return [
+        sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(port),
+        "--server.address", "127.0.0.1", "--server.headless", "true", "--server.fileWatcherType", "none",
+    ]  # fmt: skip
+
+
 def _die_with_parent() -> None:
     """In a child, before it runs: ask Linux for SIGTERM when `serve` itself dies, even by SIGKILL."""
     with contextlib.suppress(OSError, AttributeError):
@@ -143,7 +158,6 @@ class _Child:
     command: list[str]
     log: Path
     process: subprocess.Popen | None = None
-    restarts: int = 0
     started: float = 0.0  # time.monotonic() of the last start
     died: float | None = None  # when it was first seen exited
     wait: float = 0.0  # how long to wait before starting it again: doubles while it keeps dying young
@@ -227,20 +241,13 @@ class SchoolServer:
         self.say = on_line or (lambda line: print(line, file=sys.stderr, flush=True))
         self.worker_ports = _free_ports(workers, taken=port)
         self.workers = [
-            _Child(f"worker {i}", self._worker_command(p), self.log_dir / f"worker-{i}.log")
+            _Child(f"worker {i}", streamlit_command(APP, p), self.log_dir / f"worker-{i}.log")
             for i, p in enumerate(self.worker_ports, 1)
         ]
         config = self.log_dir / "haproxy.cfg"
         config.write_text(haproxy_config(host, port, [("127.0.0.1", p) for p in self.worker_ports]) + "\n")
         self.haproxy = _Child("HAProxy", [self.proxy, "-db", "-f", str(config)], self.log_dir / "haproxy.log")
         self._stop = threading.Event()
-
-    @staticmethod
-    def _worker_command(port: int) -> list[str]:
-        return [
-            sys.executable, "-m", "streamlit", "run", str(APP), "--server.port", str(port),
-            "--server.address", "127.0.0.1", "--server.headless", "true", "--server.fileWatcherType", "none",
-        ]  # fmt: skip
 
     @property
     def _reach(self) -> str:
@@ -290,7 +297,6 @@ class SchoolServer:
             if self._stop.is_set() or not child.due():
                 continue
             code = child.process.returncode
-            child.restarts += 1
             child.start()
             restarted.append(child.name)
             self.say(f"mmdemo serve: {child.name} exited (code {code}); started again (see {child.log})")
